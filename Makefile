@@ -1,0 +1,22 @@
+# Two entry points, both safe on a fresh machine: each creates the local
+# virtual environment when pyproject.toml is newer than the last install.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: build test clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+build: $(BIN)/.installed
+	$(BIN)/handouts build
+
+test: $(BIN)/.installed
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) output/*.pdf .pytest_cache

@@ -1,0 +1,112 @@
+"""The command line: thin commands over the pipeline, one place that turns errors into exit codes."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .content import kind_of, load_content, yaml_files
+from .errors import HandoutsError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Turn validated massage and self-care routines into print-ready handouts and pocket cards.",
+    pretty_exceptions_enable=False,
+)
+
+DEFAULT_CONTENT = Path("content")
+DEFAULT_LAYOUTS = Path("layouts")
+
+
+def fail(exc: HandoutsError) -> None:
+    """The one exit path for user errors: every problem on its own line, exit code 1."""
+    for problem in exc.problems:
+        typer.echo(str(problem), err=True)
+    count = len(exc.problems)
+    typer.echo(f"{count} problem{'s' if count != 1 else ''} found.", err=True)
+    raise typer.Exit(code=1)
+
+
+@app.command()
+def validate(
+    paths: Optional[list[Path]] = typer.Argument(None, help="Files or folders (default: content/ and layouts/)."),
+) -> None:
+    """Check routines, clinic profile and layouts; report every problem with file, line and field."""
+    from .layouts import load_layouts_from
+
+    targets = list(paths) if paths else [DEFAULT_CONTENT, DEFAULT_LAYOUTS]
+    problems = []
+    try:
+        files = yaml_files(targets)
+    except HandoutsError as exc:
+        fail(exc)
+    content_files = [f for f in files if kind_of(f) != "layout"]
+    layout_files = [f for f in files if kind_of(f) == "layout"]
+    routines = 0
+    if content_files or not layout_files:
+        try:
+            content = load_content(content_files if content_files else targets)
+            routines = len(content.routines)
+        except HandoutsError as exc:
+            problems.extend(exc.problems)
+    if layout_files:
+        try:
+            load_layouts_from(layout_files)
+        except HandoutsError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        fail(HandoutsError(problems))
+    typer.echo(f"ok: {routines} routine(s), {len(layout_files)} layout file(s) valid.")
+
+
+@app.command("list")
+def list_(
+    content_dir: Path = typer.Option(DEFAULT_CONTENT, "--content", help="Content folder."),
+    layouts_dir: Path = typer.Option(DEFAULT_LAYOUTS, "--layouts", help="Layouts folder."),
+) -> None:
+    """List routines (id, title, audience, steps) and layouts."""
+    from .layouts import LayoutLibrary
+
+    try:
+        content = load_content([content_dir])
+        library = LayoutLibrary(layouts_dir)
+        layouts = library.describe()
+    except HandoutsError as exc:
+        fail(exc)
+    typer.echo("Routines:")
+    width = max(len(d.id) for d in content.routines)
+    for doc in sorted(content.routines, key=lambda d: d.id):
+        r = doc.routine
+        typer.echo(f"  {doc.id:<{width}}  {r.audience.value:<9}  {len(r.all_steps):>2} steps  {r.title}")
+    typer.echo("Layouts:")
+    lwidth = max((len(n) for n, _ in layouts), default=0)
+    for name, kind in layouts:
+        typer.echo(f"  {name:<{lwidth}}  {kind}")
+
+
+@app.command()
+def schema(
+    which: str = typer.Argument("routine", help="routine, clinic or layout."),
+) -> None:
+    """Print the JSON Schema of a content or layout file."""
+    from .layout_models import Layout
+    from .models import Clinic, Routine
+
+    models = {"routine": Routine, "clinic": Clinic, "layout": Layout}
+    if which not in models:
+        fail(HandoutsError(f"unknown schema '{which}'; choose one of: {', '.join(models)}"))
+    typer.echo(json.dumps(models[which].model_json_schema(), indent=2, ensure_ascii=False))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""Finding and loading content files: routines and the clinic profile.
+
+The file's name says what it holds, so authors never write a ``kind:`` line:
+``clinic.yaml`` (or ``*.clinic.yaml``) is a clinic profile, ``*.batch.yaml`` a
+class or clinic batch manifest, and every other ``*.yaml`` in a content folder
+is a routine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import HandoutsError, Problem, display_path
+from .models import Clinic, Routine
+from .validation import validate
+from .yamlio import Located, load_yaml
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def kind_of(path: Path) -> str:
+    """'layout', 'clinic', 'batch' or 'routine', from the file name alone."""
+    if path.parent.name == "layouts":
+        return "layout"
+    name = path.name.lower()
+    stem = name.rsplit(".", 1)[0]
+    if stem == "clinic" or stem.endswith(".clinic"):
+        return "clinic"
+    if stem.endswith(".batch"):
+        return "batch"
+    return "routine"
+
+
+@dataclass(frozen=True)
+class RoutineDoc:
+    """A validated routine plus where it came from (relative image paths need it)."""
+
+    routine: Routine
+    path: Path
+    located: Located
+
+    @property
+    def id(self) -> str:
+        return self.routine.id
+
+
+@dataclass
+class ContentSet:
+    routines: list[RoutineDoc] = field(default_factory=list)
+    clinic: Clinic | None = None
+    clinic_path: Path | None = None
+
+    def by_id(self) -> dict[str, RoutineDoc]:
+        return {doc.id: doc for doc in self.routines}
+
+
+def yaml_files(paths: list[Path]) -> list[Path]:
+    """Expand files and folders into YAML files; a missing path is an error."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for p in paths:
+        if not p.exists():
+            problems.append(Problem(display_path(p), None, "", "path does not exist"))
+        elif p.is_dir():
+            found = sorted(f for f in p.rglob("*") if f.suffix.lower() in YAML_SUFFIXES and f.is_file())
+            files.extend(found)
+        else:
+            files.append(p)
+    if problems:
+        raise HandoutsError(problems)
+    return files
+
+
+def load_routine(path: Path) -> RoutineDoc:
+    located = load_yaml(path)
+    routine = validate(located, Routine)
+    return RoutineDoc(routine=routine, path=path, located=located)
+
+
+def load_clinic(path: Path) -> Clinic:
+    return validate(load_yaml(path), Clinic)
+
+
+def load_content(paths: list[Path], require_routines: bool = True) -> ContentSet:
+    """Load every content file under ``paths``, reporting the problems of all files together."""
+    files = [f for f in yaml_files(paths) if kind_of(f) != "layout"]
+    content = ContentSet()
+    problems: list[Problem] = []
+    first_seen: dict[str, RoutineDoc] = {}
+    for f in files:
+        kind = kind_of(f)
+        try:
+            if kind == "routine":
+                doc = load_routine(f)
+                if doc.id in first_seen:
+                    other = first_seen[doc.id]
+                    problems.append(
+                        doc.located.problem(
+                            ("id",), f"routine id '{doc.id}' is already used by {display_path(other.path)}; ids must be unique"
+                        )
+                    )
+                    continue
+                first_seen[doc.id] = doc
+                content.routines.append(doc)
+            elif kind == "clinic":
+                content.clinic = load_clinic(f)
+                content.clinic_path = f
+        except HandoutsError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise HandoutsError(problems)
+    if require_routines and not content.routines:
+        where = ", ".join(display_path(p) for p in paths)
+        raise HandoutsError(Problem(where, None, "", "no routines found (expected routine .yaml files)"))
+    return content

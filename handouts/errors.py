@@ -1,0 +1,48 @@
+"""The one user-facing error family.
+
+Everything a user can get wrong (a file, a field, a roster row, a glyph no font
+has) ends up as a :class:`Problem`; the CLI turns a :class:`HandoutsError` into
+``file:line: field: message`` lines and exit code 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong, located as precisely as we know."""
+
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        if self.field:
+            return f"{where}: {self.field}: {self.message}"
+        return f"{where}: {self.message}"
+
+
+class HandoutsError(Exception):
+    """Raised with every problem found, so a user fixes a file in one pass."""
+
+    def __init__(self, problems: list[Problem] | Problem | str):
+        if isinstance(problems, str):
+            problems = [Problem("handouts", None, "", problems)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems: list[Problem] = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def display_path(path: Path | str) -> str:
+    """Paths relative to the working folder read better in messages."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)

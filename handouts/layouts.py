@@ -1,0 +1,173 @@
+"""Loading layouts: ``extends:`` chains, deep merge, then validation.
+
+Each merged value remembers the file and line it came from, so an error in a
+value inherited from ``handout-base.yaml`` names that file, not the child.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .errors import HandoutsError, Problem, display_path
+from .layout_models import Layout
+from .validation import problems_from
+from .yamlio import Loc, Located, format_loc, load_yaml
+
+BUILTIN_LAYOUTS = Path(__file__).resolve().parent.parent / "layouts"
+NOT_INHERITED = ("abstract", "extends", "description")
+
+
+@dataclass
+class Origin:
+    located: Located
+    loc: Loc
+
+
+def _merge(base: Any, over: Any, origins: dict[Loc, Origin], over_doc: Located, loc: Loc = ()) -> Any:
+    """Deep-merge mappings; anything else (lists included) is replaced by the child."""
+    if isinstance(base, dict) and isinstance(over, dict):
+        out = dict(base)
+        for key, value in over.items():
+            out[key] = _merge(base.get(key), value, origins, over_doc, loc + (key,))
+        return out
+    _claim(over, origins, over_doc, loc)
+    return over
+
+
+def _claim(value: Any, origins: dict[Loc, Origin], doc: Located, loc: Loc) -> None:
+    """Record that ``loc`` and everything under it now comes from ``doc``."""
+    for k in [k for k in origins if k[: len(loc)] == loc]:
+        del origins[k]
+    origins[loc] = Origin(doc, loc)
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            _claim(sub, origins, doc, loc + (key,))
+    elif isinstance(value, list):
+        for i, sub in enumerate(value):
+            _claim(sub, origins, doc, loc + (i,))
+
+
+class LayoutLibrary:
+    """All layouts in one folder, resolved on demand and cached."""
+
+    def __init__(self, folder: Path = BUILTIN_LAYOUTS):
+        self.folder = folder
+        self._cache: dict[str, Layout] = {}
+
+    def path_of(self, name: str) -> Path:
+        return self.folder / f"{name}.yaml"
+
+    def names(self) -> list[str]:
+        if not self.folder.is_dir():
+            raise HandoutsError(Problem(display_path(self.folder), None, "", "layouts folder does not exist"))
+        return sorted(p.stem for p in self.folder.glob("*.yaml"))
+
+    def describe(self) -> list[tuple[str, str]]:
+        """(name, 'kind — description') for every buildable layout."""
+        out = []
+        for name in self.names():
+            layout = self.get(name)
+            if not layout.abstract:
+                out.append((name, f"{layout.kind:<7}  {layout.description}".rstrip()))
+        return out
+
+    def buildable(self, kind: str) -> list[str]:
+        return [n for n in self.names() if not self.get(n).abstract and self.get(n).kind == kind]
+
+    def get(self, name_or_path: str | Path) -> Layout:
+        """A layout by name (``handout-a4``) or by file path."""
+        path = Path(name_or_path)
+        if path.suffix in (".yaml", ".yml"):
+            key = str(path.resolve())
+        else:
+            key = str(name_or_path)
+            path = self.path_of(key)
+            if not path.exists():
+                known = ", ".join(n for n in self.names())
+                raise HandoutsError(Problem("layouts", None, "", f"unknown layout '{key}'; known layouts: {known}"))
+        if key not in self._cache:
+            self._cache[key] = self._resolve(path)
+        return self._cache[key]
+
+    def _chain(self, path: Path) -> list[Located]:
+        """The file and its ancestors, root first; cycles and missing parents are errors."""
+        chain: list[Located] = []
+        seen: list[Path] = []
+        current: Path | None = path
+        child: Located | None = None
+        while current is not None:
+            resolved = current.resolve()
+            if resolved in seen:
+                names = " -> ".join(p.stem for p in seen + [resolved])
+                assert child is not None
+                raise HandoutsError(child.problem(("extends",), f"layouts extend each other in a cycle: {names}"))
+            if not current.exists():
+                assert child is not None
+                raise HandoutsError(
+                    child.problem(("extends",), f"parent layout '{current.stem}' not found (looked for {display_path(current)})")
+                )
+            seen.append(resolved)
+            doc = load_yaml(current)
+            if not isinstance(doc.data, dict):
+                raise HandoutsError(doc.problem((), "a layout file should be a mapping of keys to values"))
+            chain.append(doc)
+            parent = doc.data.get("extends")
+            if parent is None:
+                current = None
+            elif not isinstance(parent, str) or not parent.strip():
+                raise HandoutsError(doc.problem(("extends",), "should name one parent layout, e.g. handout-base"))
+            else:
+                current = current.parent / f"{parent.strip()}.yaml"
+            child = doc
+        return list(reversed(chain))
+
+    def _resolve(self, path: Path) -> Layout:
+        chain = self._chain(path)
+        origins: dict[Loc, Origin] = {}
+        merged: Any = {}
+        for i, doc in enumerate(chain):
+            data = dict(doc.data)
+            if i < len(chain) - 1:
+                for key in NOT_INHERITED:
+                    data.pop(key, None)
+            data.pop("extends", None)
+            merged = _merge(merged, data, origins, doc)
+        leaf = chain[-1]
+
+        def locate(loc: Loc, message: str) -> Problem:
+            probe = tuple(loc)
+            while probe not in origins and probe:
+                probe = probe[:-1]
+            origin = origins.get(probe)
+            doc = origin.located if origin else leaf
+            return Problem(doc.name, doc.line_of(loc), format_loc(loc), message)
+
+        try:
+            layout = Layout.model_validate(merged)
+        except ValidationError as exc:
+            merged_doc = Located(path=leaf.path, data=merged)
+            raise HandoutsError(problems_from(exc, merged_doc, Layout, locate=locate)) from None
+        refs = layout.reference_problems()
+        if refs:
+            raise HandoutsError([locate(loc, msg) for loc, msg in refs])
+        return layout
+
+
+def load_layouts_from(files: list[Path]) -> list[Layout]:
+    """Validate each layout file (with its chain); report the problems of all files."""
+    problems: list[Problem] = []
+    out = []
+    libraries: dict[Path, LayoutLibrary] = {}
+    for f in files:
+        lib = libraries.setdefault(f.parent.resolve(), LayoutLibrary(f.parent))
+        try:
+            out.append(lib.get(f))
+        except HandoutsError as exc:
+            problems.extend(p for p in exc.problems if p not in problems)
+    if problems:
+        raise HandoutsError(problems)
+    return out

@@ -1,0 +1,515 @@
+"""Content models: the single source of truth for what a routine may say.
+
+Every model forbids unknown keys, so a misspelt field is an error rather than a
+silently ignored line; every field carries a description because the JSON
+Schema (``handouts schema routine``) is the reference content authors read.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+
+class Strict(BaseModel):
+    """Base for every content model: unknown keys are errors, values are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def _one_line(value: str) -> str:
+    return re.sub(r"\s+", " ", value).strip()
+
+
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1),
+    AfterValidator(_one_line),
+]
+"""Plain, non-empty text; runs of white space (YAML folding) become one space."""
+
+Slug = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", min_length=1, max_length=64),
+]
+
+
+def _sentence_count(text: str) -> int:
+    return len([s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9\"“‘(])", text) if s.strip()])
+
+
+def _max_sentences(limit: int):
+    def check(value: str) -> str:
+        if _sentence_count(value) > limit:
+            raise PydanticCustomError(
+                "too_many_sentences",
+                "has {count} sentences; keep it to {limit} and move the rest into actions",
+                {"count": _sentence_count(value), "limit": limit},
+            )
+        return value
+
+    return check
+
+
+# --------------------------------------------------------------------------- vocabularies
+
+
+class Audience(str, Enum):
+    """Who performs the routine: the reader on themself, a partner, or a clinician."""
+
+    self_ = "self"
+    partner = "partner"
+    clinician = "clinician"
+
+
+class Region(str, Enum):
+    """Controlled vocabulary of body regions; every value has a drawn shape."""
+
+    suboccipitals = "suboccipitals"
+    back_of_neck = "back_of_neck"
+    side_of_neck = "side_of_neck"
+    scm = "scm"
+    upper_trapezius = "upper_trapezius"
+    levator_scapulae = "levator_scapulae"
+    shoulders = "shoulders"
+    shoulder_blades = "shoulder_blades"
+    upper_back = "upper_back"
+    beside_spine = "beside_spine"
+    ribs = "ribs"
+    lower_back = "lower_back"
+    sacrum = "sacrum"
+    upper_chest = "upper_chest"
+    upper_arms = "upper_arms"
+
+
+REGION_LABELS: dict[Region, str] = {
+    Region.suboccipitals: "base of the skull",
+    Region.back_of_neck: "back of the neck",
+    Region.side_of_neck: "side of the neck",
+    Region.scm: "front-side neck muscle (SCM)",
+    Region.upper_trapezius: "top of the shoulders (upper trapezius)",
+    Region.levator_scapulae: "neck-to-shoulder-blade muscle (levator scapulae)",
+    Region.shoulders: "shoulders",
+    Region.shoulder_blades: "shoulder blades",
+    Region.upper_back: "upper back",
+    Region.beside_spine: "muscles beside the spine",
+    Region.ribs: "ribs",
+    Region.lower_back: "lower back",
+    Region.sacrum: "base of the spine (sacrum)",
+    Region.upper_chest: "upper chest, below the collarbone",
+    Region.upper_arms: "upper arms",
+}
+
+
+class HandUse(str, Enum):
+    """Which part of the hand (or a tool) does the work."""
+
+    thumb = "thumb"
+    fingertips = "fingertips"
+    palm = "palm"
+    heel_of_hand = "heel_of_hand"
+    knuckles = "knuckles"
+    whole_hand = "whole_hand"
+    tool = "tool"
+
+
+HAND_USE_LABELS: dict[HandUse, str] = {
+    HandUse.thumb: "thumb",
+    HandUse.fingertips: "fingertips",
+    HandUse.palm: "palm",
+    HandUse.heel_of_hand: "heel of hand",
+    HandUse.knuckles: "knuckles",
+    HandUse.whole_hand: "whole hand",
+    HandUse.tool: "tool",
+}
+
+
+class Pressure(str, Enum):
+    light = "light"
+    moderate = "moderate"
+    firm = "firm"
+
+
+class Motion(str, Enum):
+    glide = "glide"
+    knead = "knead"
+    circles = "circles"
+    press_and_release = "press_and_release"
+    squeeze = "squeeze"
+    pinch_and_roll = "pinch_and_roll"
+    strip = "strip"
+    rock = "rock"
+    hold = "hold"
+    stretch = "stretch"
+    roll = "roll"
+
+
+MOTION_LABELS: dict[Motion, str] = {m: m.value.replace("_", " ") for m in Motion}
+
+
+class Direction(str, Enum):
+    """Which way a stroke travels on the body map (head is up)."""
+
+    up = "up"
+    down = "down"
+    outward = "outward"
+    inward = "inward"
+    up_and_down = "up_and_down"
+    along = "along"
+
+
+# --------------------------------------------------------------------------- amounts
+
+_RANGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:(?:-|–|to)\s*(\d+(?:\.\d+)?))?\s*$")
+_VAGUE = {"a few": (2, 3), "several": (3, 5)}
+_UNITS = {
+    "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1,
+    "min": 60, "mins": 60, "minute": 60, "minutes": 60,
+    "h": 3600, "hr": 3600, "hour": 3600, "hours": 3600,
+}
+
+
+class Amount(BaseModel):
+    """A count that may be a range ("3-5") or a deliberately vague "a few"."""
+
+    model_config = ConfigDict(frozen=True)
+    low: float
+    high: float
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _fmt_num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def _parse_amount(value: Any) -> Any:
+    if isinstance(value, Amount):
+        return value
+    if isinstance(value, bool):
+        raise PydanticCustomError("amount", "should be a number, a range such as 3-5, 'a few' or 'several'")
+    if isinstance(value, (int, float)):
+        if value <= 0:
+            raise PydanticCustomError("amount", "must be more than zero")
+        return Amount(low=value, high=value, text=_fmt_num(value))
+    if isinstance(value, str):
+        key = value.strip().lower()
+        if key in _VAGUE:
+            low, high = _VAGUE[key]
+            return Amount(low=low, high=high, text=key)
+        m = _RANGE.match(key)
+        if m:
+            low = float(m.group(1))
+            high = float(m.group(2) or m.group(1))
+            if low <= 0 or high < low:
+                raise PydanticCustomError("amount", "range must be positive and low to high, e.g. 3-5")
+            text = _fmt_num(low) if low == high else f"{_fmt_num(low)}–{_fmt_num(high)}"
+            return Amount(low=low, high=high, text=text)
+    raise PydanticCustomError(
+        "amount", "'{value}' should be a number, a range such as 3-5, 'a few' or 'several'", {"value": value}
+    )
+
+
+AmountField = Annotated[
+    Amount,
+    BeforeValidator(_parse_amount),
+    WithJsonSchema({"anyOf": [{"type": "number", "exclusiveMinimum": 0}, {"type": "string"}],
+                    "description": "A number, a range such as '3-5', 'a few' or 'several'."}),
+]
+
+
+class Duration(BaseModel):
+    """A length of time, possibly a range, kept in seconds plus the author's wording."""
+
+    model_config = ConfigDict(frozen=True)
+    low_seconds: float
+    high_seconds: float
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+_NUM = r"(\d+(?:\.\d+)?)"
+_DURATION_ONE = re.compile(rf"^{_NUM}\s*([a-z]+)$")
+_DURATION_RANGE = re.compile(rf"^{_NUM}\s*([a-z]+)?\s*(?:-|–|to)\s*{_NUM}\s*([a-z]+)$")
+_SHORT_UNIT = {1: "sec", 60: "min", 3600: "h"}
+_VAGUE_DURATION = {
+    "a few seconds": (3, 5, "a few seconds"),
+    "several seconds": (5, 10, "several seconds"),
+    "a few minutes": (120, 180, "a few minutes"),
+    "several minutes": (180, 300, "several minutes"),
+    "about a minute": (60, 60, "about a minute"),
+}
+
+
+def _parse_duration(value: Any) -> Any:
+    if isinstance(value, Duration):
+        return value
+    if isinstance(value, str):
+        key = value.strip().lower()
+        if key in _VAGUE_DURATION:
+            low, high, text = _VAGUE_DURATION[key]
+            return Duration(low_seconds=low, high_seconds=high, text=text)
+        one = _DURATION_ONE.match(key)
+        rng = _DURATION_RANGE.match(key)
+        if one and one.group(2) in _UNITS:
+            unit = _UNITS[one.group(2)]
+            n = float(one.group(1))
+            if n <= 0:
+                raise PydanticCustomError("duration", "must be more than zero")
+            return Duration(low_seconds=n * unit, high_seconds=n * unit, text=f"{_fmt_num(n)} {_SHORT_UNIT[unit]}")
+        if rng and rng.group(4) in _UNITS and (rng.group(2) is None or rng.group(2) in _UNITS):
+            unit = _UNITS[rng.group(4)]
+            unit_a = _UNITS[rng.group(2)] if rng.group(2) else unit
+            a, b = float(rng.group(1)), float(rng.group(3))
+            low, high = a * unit_a, b * unit
+            if low <= 0 or high < low:
+                raise PydanticCustomError("duration", "must be positive and written low to high, e.g. '5-10 min'")
+            first = _fmt_num(a) + ("" if unit_a == unit else " " + _SHORT_UNIT[unit_a])
+            return Duration(low_seconds=low, high_seconds=high, text=f"{first}–{_fmt_num(b)} {_SHORT_UNIT[unit]}")
+    raise PydanticCustomError(
+        "duration",
+        "'{value}' is not a time; write e.g. '30 sec', '1 min', '5-10 min', 'a few seconds'",
+        {"value": value},
+    )
+
+
+DurationField = Annotated[
+    Duration,
+    BeforeValidator(_parse_duration),
+    WithJsonSchema({"type": "string", "description": "A time such as '30 sec', '1 min', '5-10 min' or 'a few seconds'."}),
+]
+
+
+# --------------------------------------------------------------------------- pieces
+
+
+class Dosage(Strict):
+    """How much: any combination of time, repetitions, hold and frequency."""
+
+    duration: DurationField | None = Field(None, description="How long to keep going, e.g. '1 min' or '5-10 min'.")
+    repetitions: AmountField | None = Field(None, description="How many times to repeat the movement, e.g. 3, '3-5' or 'a few'.")
+    hold_seconds: AmountField | None = Field(None, description="How long to hold each press or stretch, in seconds, e.g. '10-20'.")
+    per_side: bool = Field(False, description="True when the dosage applies to each side separately.")
+    times_per_day: AmountField | None = Field(None, description="How many times a day to do it.")
+    days_per_week: AmountField | None = Field(None, description="How many days a week to do it.")
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> "Dosage":
+        if not any([self.duration, self.repetitions, self.hold_seconds, self.times_per_day, self.days_per_week]):
+            raise PydanticCustomError(
+                "empty_dosage", "says nothing; give at least one of duration, repetitions, hold_seconds, times_per_day"
+            )
+        return self
+
+    def compact(self) -> str:
+        """Short form for cards and labels: '1 min each side', '3-5 times', 'hold 10-20 sec'."""
+        parts: list[str] = []
+        if self.duration:
+            parts.append(self.duration.text)
+        if self.repetitions:
+            parts.append(f"{self.repetitions.text} times" if self.repetitions.text not in ("1",) else "once")
+        if self.hold_seconds:
+            parts.append(f"hold {self.hold_seconds.text} sec" if self.hold_seconds.text not in _VAGUE
+                         else f"hold {self.hold_seconds.text} seconds")
+        text = ", ".join(parts)
+        if self.per_side:
+            text += " each side"
+        freq = []
+        if self.times_per_day:
+            freq.append(f"{self.times_per_day.text}× a day")
+        if self.days_per_week:
+            freq.append(f"{self.days_per_week.text} days a week")
+        if freq:
+            text = (text + "; " if text else "") + ", ".join(freq)
+        return text
+
+
+class Illustration(Strict):
+    """A picture for a step: a user image (path relative to the YAML file) or a view of the body map."""
+
+    image: Text | None = Field(None, description="PNG, JPEG or SVG file, relative to this YAML file. Leave out to draw the body map.")
+    alt: Text = Field(..., description="What the picture shows, for screen readers and the HTML twin.")
+    view: str | None = Field(None, description="Body-map view to draw: 'back', 'side' or 'front'. Chosen from the regions when left out.")
+    direction: Direction | None = Field(None, description="Which way the stroke travels on the body map.")
+
+    @model_validator(mode="after")
+    def _view(self) -> "Illustration":
+        if self.view is not None and self.view not in ("back", "side", "front"):
+            raise PydanticCustomError("view", "view '{v}' is not one of: back, side, front", {"v": self.view})
+        return self
+
+
+class Step(Strict):
+    """One numbered instruction the reader carries out."""
+
+    title: Annotated[Text, StringConstraints(max_length=60)] = Field(
+        ..., description="Short imperative title, e.g. 'Warm up the neck'. At most 60 characters."
+    )
+    instruction: Annotated[Text, AfterValidator(_max_sentences(3))] = Field(
+        ..., description="One to three sentences saying what to do."
+    )
+    actions: list[Text] = Field(default_factory=list, description="Optional bullet points: the sub-steps, in order.")
+    hand_use: list[HandUse] = Field(default_factory=list, description="Which part of the hand does the work.")
+    pressure: Pressure | None = Field(None, description="How hard to press: light, moderate or firm.")
+    motion: list[Motion] = Field(default_factory=list, description="The kind of movement.")
+    dosage: Dosage | None = Field(None, description="How long, how often, how many times.")
+    regions: list[Region] = Field(default_factory=list, description="Body regions this step works on.")
+    caution: Text | None = Field(None, description="A warning that belongs to this step.")
+    cue: Annotated[Text, StringConstraints(max_length=40)] | None = Field(
+        None, description="Very short cue for pocket cards; the title is used when left out."
+    )
+    illustration: Illustration | None = Field(None, description="Picture for this step.")
+
+
+class Phase(Strict):
+    """A named group of steps (the clinical routine moves through phases)."""
+
+    title: Text = Field(..., description="Phase name, e.g. 'Prepare'.")
+    purpose: Text | None = Field(None, description="Why this phase comes here, in one sentence.")
+    steps: list[Step] = Field(..., min_length=1, description="The steps of this phase, in order.")
+
+
+class Tip(Strict):
+    """A piece of advice, optionally about one part of the hand."""
+
+    text: Text = Field(..., description="The advice.")
+    hand_use: HandUse | None = Field(None, description="The part of the hand the tip is about.")
+
+
+class Safety(Strict):
+    """Safety content. It is never dropped, shortened or split by any renderer."""
+
+    cautions: list[Text] = Field(default_factory=list, description="Things to take care with while doing the routine.")
+    red_flags: list[Text] = Field(
+        default_factory=list, description="Signs that mean: stop and seek care (dizziness, numbness, pain spreading to the arm...)."
+    )
+    contraindications: list[Text] = Field(default_factory=list, description="When not to do the routine at all.")
+    seek_care: Text | None = Field(
+        None, description="When to see a doctor or therapist, e.g. pain lasting more than a few days."
+    )
+
+    def all_lines(self) -> list[str]:
+        return [*self.cautions, *self.red_flags, *self.contraindications, *([self.seek_care] if self.seek_care else [])]
+
+
+class AssessmentItem(Strict):
+    """Something a clinician asks or checks before treating."""
+
+    question: Text = Field(..., description="The question or observation.")
+    look_for: list[Text] = Field(default_factory=list, description="Typical answers or signs to look for.")
+
+
+class Term(Strict):
+    """A word the reader may not know, with a plain definition."""
+
+    term: Text = Field(..., description="The word as it appears in the text.")
+    definition: Text = Field(..., description="A plain-language definition.")
+
+
+class Waiver(Strict):
+    """A deliberate exception to a safety or literacy rule, with the reason written down."""
+
+    rule: Slug = Field(..., description="The id of the rule being waived.")
+    reason: Text = Field(..., description="Why the rule does not apply to this routine.")
+
+
+class Source(Strict):
+    """Where the facts of the routine come from."""
+
+    document: Text = Field(..., description="The source document, e.g. the seed file name.")
+    title: Text = Field(..., description="Title of the source.")
+    publisher: Text | None = Field(None, description="Site, organisation or author that published it.")
+    author: Text | None = Field(None, description="Named author, when the source gives one.")
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = Field(None, description="Web address, when the source gives one.")
+    note: Text | None = Field(None, description="How this routine relates to the source, e.g. 'restated in plain words'.")
+
+
+# --------------------------------------------------------------------------- documents
+
+
+class Routine(Strict):
+    """A complete routine: everything a handout or a card is built from."""
+
+    id: Slug = Field(..., description="Unique id (lowercase words joined by '-'); names output files.")
+    title: Text = Field(..., description="Title shown on the handout and card.")
+    summary: Annotated[Text, AfterValidator(_max_sentences(2))] = Field(..., description="One line saying what the routine is for.")
+    audience: Audience = Field(..., description="Who does the routine: self, partner or clinician.")
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")] = Field("en", description="Language of the text, e.g. 'en' or 'en-GB'.")
+    time: DurationField = Field(..., description="How long the whole routine takes, e.g. '5-10 min'.")
+    position: Text = Field(..., description="How the person sits or lies, and where the helper stands.")
+    setup: list[Text] = Field(default_factory=list, description="Getting ready, before the first step.")
+    equipment: list[Text] = Field(default_factory=list, description="What you need (stool, cushion, towel, tennis balls...).")
+    regions: list[Region] = Field(..., min_length=1, description="Body regions the routine works on.")
+    assessment: list[AssessmentItem] = Field(default_factory=list, description="Questions and checks before starting (clinician routines).")
+    steps: list[Step] = Field(default_factory=list, description="The steps, in order. Use either steps or phases.")
+    phases: list[Phase] = Field(default_factory=list, description="Steps grouped into named phases. Use either steps or phases.")
+    hand_tips: list[Tip] = Field(default_factory=list, description="Advice on using the hands well.")
+    tips: list[Text] = Field(default_factory=list, description="General advice.")
+    safety: Safety = Field(..., description="Cautions, red flags and contraindications. Never dropped.")
+    glossary: list[Term] = Field(default_factory=list, description="Words to know, with plain definitions.")
+    waivers: list[Waiver] = Field(default_factory=list, description="Rules deliberately waived, each with a reason.")
+    source: Source = Field(..., description="Where the routine comes from.")
+    video_url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = Field(None, description="Optional video of the routine.")
+
+    @model_validator(mode="after")
+    def _steps_or_phases(self) -> "Routine":
+        if self.steps and self.phases:
+            raise PydanticCustomError("steps_and_phases", "use either steps or phases, not both")
+        if not self.steps and not self.phases:
+            raise PydanticCustomError("no_steps", "has no steps; add steps (or phases with steps)")
+        return self
+
+    @property
+    def all_steps(self) -> list[Step]:
+        """Every step in reading order, across phases."""
+        if self.phases:
+            return [s for p in self.phases for s in p.steps]
+        return list(self.steps)
+
+    def grouped_steps(self) -> list[tuple[Phase | None, list[Step]]]:
+        """(phase, steps) pairs; a routine without phases is one unnamed group."""
+        if self.phases:
+            return [(p, list(p.steps)) for p in self.phases]
+        return [(None, list(self.steps))]
+
+
+class Clinic(Strict):
+    """The clinic or teacher whose details appear on handouts and card backs."""
+
+    name: Text = Field(..., description="Clinic or practice name.")
+    clinician: Text | None = Field(None, description="Default clinician name.")
+    address: Text | None = Field(None, description="Postal address, one line.")
+    phone: Text | None = Field(None, description="Phone number.")
+    email: Text | None = Field(None, description="Email address.")
+    web: Text | None = Field(None, description="Web address.")
+    logo: Text | None = Field(None, description="Logo image (PNG, JPEG or SVG), relative to this file.")
+    logo_alt: Text | None = Field(None, description="What the logo shows; required with a logo.")
+    brand_color: Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")] | None = Field(
+        None, description="Accent colour as #rrggbb; overrides the layout's brand colour."
+    )
+
+    @model_validator(mode="after")
+    def _logo_alt(self) -> "Clinic":
+        if self.logo and not self.logo_alt:
+            raise PydanticCustomError("logo_alt", "a logo needs logo_alt: say what it shows")
+        return self
+
+    def contact_lines(self) -> list[str]:
+        return [x for x in (self.address, self.phone, self.email, self.web) if x]

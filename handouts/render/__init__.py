@@ -1,0 +1,1 @@
+"""ReportLab renderers: handouts, cards, print sheets, and their shared pieces."""
