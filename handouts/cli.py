@@ -64,6 +64,33 @@ def validate(
     typer.echo(f"ok: {routines} routine(s), {len(layout_files)} layout file(s) valid.")
 
 
+@app.command()
+def build(
+    routines: Optional[list[str]] = typer.Argument(None, help="Routine ids or content file paths (default: every routine in content/)."),
+    layout: Optional[list[str]] = typer.Option(None, "--layout", "-l", help="Handout layout name; repeat for several (default: every handout layout)."),
+    out: Path = typer.Option(Path("output"), "--out", "-o", help="Output folder."),
+    content_dir: Path = typer.Option(DEFAULT_CONTENT, "--content", help="Content folder (routines and clinic.yaml)."),
+    for_name: Optional[str] = typer.Option(None, "--for", help="Name of the person the handout is for."),
+    date: Optional[str] = typer.Option(None, "--date", help="Date to print, as you want it written."),
+    clinician: Optional[str] = typer.Option(None, "--clinician", help="Clinician name (default: from clinic.yaml)."),
+    note: Optional[str] = typer.Option(None, "--note", help="Personal note; without one the notes box has lines to write on."),
+) -> None:
+    """Build handout PDFs: OUT/<routine-id>--<layout>.pdf, written atomically."""
+    from .build import build_handouts
+    from .layouts import LayoutLibrary
+    from .models import Personalisation
+
+    try:
+        personal = Personalisation(for_name=for_name, date=date, clinician=clinician, note=note)
+        library = LayoutLibrary()
+        layouts = list(layout) if layout else library.buildable("handout")
+        written = build_handouts(list(routines or []), layouts, out, personal, content_dir, library)
+    except HandoutsError as exc:
+        fail(exc)
+    for path in written:
+        typer.echo(str(path))
+
+
 @app.command("list")
 def list_(
     content_dir: Path = typer.Option(DEFAULT_CONTENT, "--content", help="Content folder."),

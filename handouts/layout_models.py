@@ -181,6 +181,25 @@ class Layout(LayoutPart):
     notes_lines: int = Field(6, ge=0, le=30, description="Ruled lines in the notes box when no note is given.")
     tracking_days: int = Field(7, ge=1, le=31, description="Days in the tracking log.")
 
+    def resolved_style(self, name: str) -> Style:
+        """The style with every unset field taken from its parent chain."""
+        chain: list[Style] = []
+        seen: list[str] = []
+        current: str | None = name
+        while current is not None:
+            if current in seen:
+                raise ValueError(f"styles inherit from each other in a cycle: {' -> '.join(seen + [current])}")
+            if current not in self.styles:
+                raise ValueError(f"unknown style '{current}'")
+            seen.append(current)
+            chain.append(self.styles[current])
+            current = self.styles[current].parent
+        merged: dict = {}
+        for style in reversed(chain):
+            merged.update({k: v for k, v in style.model_dump().items() if v is not None})
+        merged["parent"] = None
+        return Style(**merged)
+
     def reference_problems(self) -> list[tuple[tuple, str]]:
         """Names that point nowhere, as (location, message) pairs.
 
@@ -204,6 +223,16 @@ class Layout(LayoutPart):
             part = getattr(self, part_name)
             if part is not None and part.style not in self.styles:
                 problems.append(((part_name, "style"), f"unknown style '{part.style}'; known styles: {known}"))
+        for name in self.styles:
+            try:
+                resolved = self.resolved_style(name)
+            except ValueError as exc:
+                problems.append((("styles", name, "parent"), str(exc)))
+                continue
+            if resolved.size is not None and resolved.size + 1e-6 < self.min_font_size:
+                problems.append(
+                    (("styles", name, "size"), f"{resolved.size:g} pt is below the layout's min_font_size of {self.min_font_size:g} pt")
+                )
         seen: set[Section] = set()
         for i, section in enumerate(self.sections):
             if section in seen:

@@ -513,3 +513,16 @@ class Clinic(Strict):
 
     def contact_lines(self) -> list[str]:
         return [x for x in (self.address, self.phone, self.email, self.web) if x]
+
+
+class Personalisation(Strict):
+    """Per-build details printed on one handout: who it is for, by whom, when, and a note."""
+
+    for_name: Annotated[str, StringConstraints(max_length=200)] | None = Field(None, description="Patient or student name.")
+    date: Annotated[str, StringConstraints(max_length=60)] | None = Field(None, description="Date printed on the handout, as written.")
+    clinician: Annotated[str, StringConstraints(max_length=200)] | None = Field(None, description="Clinician or teacher name.")
+    note: Annotated[str, StringConstraints(max_length=2000)] | None = Field(None, description="A personal note printed in the notes box.")
+
+    @property
+    def is_empty(self) -> bool:
+        return not any([self.for_name, self.date, self.clinician, self.note])

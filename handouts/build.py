@@ -1,0 +1,122 @@
+"""Orchestration: gather and validate everything first, then render, then write.
+
+Nothing is written until every requested document has rendered, so a bad
+routine or layout never leaves a mix of new and stale files behind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .content import ContentSet, RoutineDoc, load_content, load_routine
+from .errors import HandoutsError, Problem, display_path
+from .layout_models import Layout
+from .layouts import LayoutLibrary
+from .models import Clinic, Personalisation
+from .text import glyph_problems
+from .write import write_atomic
+
+
+@dataclass(frozen=True)
+class Job:
+    doc: RoutineDoc
+    layout_name: str
+    layout: Layout
+    out_path: Path
+
+
+def output_name(routine_id: str, layout_name: str, suffix: str = "") -> str:
+    return f"{routine_id}--{layout_name}{suffix}.pdf"
+
+
+def select_routines(content: ContentSet, wanted: list[str]) -> list[RoutineDoc]:
+    """Routines by id or by file path; none given means all, in id order."""
+    if not wanted:
+        return sorted(content.routines, key=lambda d: d.id)
+    by_id = content.by_id()
+    chosen: list[RoutineDoc] = []
+    problems: list[Problem] = []
+    for item in wanted:
+        path = Path(item)
+        if item in by_id:
+            chosen.append(by_id[item])
+        elif path.suffix in (".yaml", ".yml") or path.exists():
+            try:
+                chosen.append(load_routine(path))
+            except HandoutsError as exc:
+                problems.extend(exc.problems)
+        else:
+            known = ", ".join(sorted(by_id))
+            problems.append(Problem(item, None, "", f"no routine with this id or path; known ids: {known}"))
+    if problems:
+        raise HandoutsError(problems)
+    return chosen
+
+
+def personal_problems(personal: Personalisation, where: str = "--for/--note") -> list[Problem]:
+    return glyph_problems(personal.model_dump(exclude_none=True), where)
+
+
+def preflight(doc: RoutineDoc, personal: Personalisation, clinic: Clinic | None, clinic_path: Path | None) -> list[Problem]:
+    """Everything that would make a handout wrong, found before anything is drawn."""
+    problems = glyph_problems(doc.located.data, doc.located.name, doc.located.line_of)
+    if clinic is not None and clinic_path is not None:
+        problems += glyph_problems(clinic.model_dump(exclude_none=True), display_path(clinic_path))
+    problems += personal_problems(personal)
+    return problems
+
+
+def plan(docs: list[RoutineDoc], layout_names: list[str], library: LayoutLibrary, out_dir: Path,
+         kind: str = "handout") -> list[Job]:
+    jobs: list[Job] = []
+    problems: list[Problem] = []
+    seen: dict[Path, Job] = {}
+    for name in layout_names:
+        layout = library.get(name)
+        if layout.abstract or layout.kind != kind:
+            problems.append(Problem(display_path(library.path_of(name)), None, "kind",
+                                    f"layout '{name}' is {'abstract' if layout.abstract else 'a ' + layout.kind + ' layout'}; "
+                                    f"choose one of: {', '.join(library.buildable(kind))}"))
+            continue
+        for doc in docs:
+            out = out_dir / output_name(doc.id, name)
+            if out in seen:
+                problems.append(Problem(display_path(doc.path), None, "id",
+                                        f"would write {display_path(out)} twice; each routine may be asked for once"))
+                continue
+            job = Job(doc, name, layout, out)
+            seen[out] = job
+            jobs.append(job)
+    if problems:
+        raise HandoutsError(problems)
+    return jobs
+
+
+def build_handouts(
+    routines: list[str],
+    layout_names: list[str],
+    out_dir: Path,
+    personal: Personalisation,
+    content_dir: Path = Path("content"),
+    library: LayoutLibrary | None = None,
+) -> list[Path]:
+    """Build handouts; all problems are reported before any file is written."""
+    from .render.handout import HandoutInput, render_handout
+
+    content = load_content([content_dir], require_routines=not routines)
+    docs = select_routines(content, routines)
+    library = library or LayoutLibrary()
+    jobs = plan(docs, layout_names or ["handout-a4"], library, out_dir)
+    problems: list[Problem] = []
+    for doc in docs:
+        problems += preflight(doc, personal, content.clinic, content.clinic_path)
+    if problems:
+        raise HandoutsError(sorted(set(problems), key=lambda p: (p.file, p.line or 0)))
+    rendered: list[tuple[Path, bytes]] = []
+    for job in jobs:
+        data = HandoutInput(job.doc.routine, job.layout, job.layout_name, personal, content.clinic)
+        rendered.append((job.out_path, render_handout(data)))
+    for path, pdf in rendered:
+        write_atomic(path, pdf)
+    return [path for path, _ in rendered]

@@ -1,0 +1,92 @@
+"""Fonts installed from PyPI, registered once per process, with a fallback chain.
+
+Atkinson Hyperlegible (designed for low-vision readers) sets the text. It lacks
+arrows and a few symbols the seeds use, so those characters fall back to Inter,
+then to Noto Sans (Greek, Cyrillic and more for roster names). A character none
+of them has is a build error, never a blank box.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from reportlab.lib.fonts import addMapping
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+
+@dataclass(frozen=True)
+class Face:
+    name: str
+    package: str
+    filename: str
+
+
+FACES: dict[str, dict[tuple[bool, bool], Face]] = {
+    "atkinson": {
+        (False, False): Face("Atkinson", "fontpkg_atkinson_hyperlegible", "AtkinsonHyperlegible-Regular.ttf"),
+        (True, False): Face("Atkinson-Bold", "fontpkg_atkinson_hyperlegible", "AtkinsonHyperlegible-Bold.ttf"),
+        (False, True): Face("Atkinson-Italic", "fontpkg_atkinson_hyperlegible", "AtkinsonHyperlegible-Italic.ttf"),
+        (True, True): Face("Atkinson-BoldItalic", "fontpkg_atkinson_hyperlegible", "AtkinsonHyperlegible-BoldItalic.ttf"),
+    },
+    # Variable fonts: ReportLab uses the default instance (regular weight) for every style.
+    "inter": {(b, i): Face("Inter", "fontpkg_inter", "Inter[opsz,wght].ttf") for b in (False, True) for i in (False, True)},
+    "noto": {(b, i): Face("NotoSans", "fontpkg_noto_sans", "NotoSans[wdth,wght].ttf") for b in (False, True) for i in (False, True)},
+}
+
+FALLBACK_ORDER = ("atkinson", "inter", "noto")
+
+
+def _font_path(face: Face) -> Path:
+    return Path(str(resources.files(face.package) / "files" / face.filename))
+
+
+@lru_cache(maxsize=None)
+def register_all() -> None:
+    """Register every face and family mapping (bold/italic) with ReportLab, once."""
+    for family, faces in FACES.items():
+        for face in {f.name: f for f in faces.values()}.values():
+            if face.name not in pdfmetrics.getRegisteredFontNames():
+                pdfmetrics.registerFont(TTFont(face.name, str(_font_path(face))))
+        for (bold, italic), face in faces.items():
+            addMapping(family, int(bold), int(italic), face.name)
+            addMapping(faces[(False, False)].name, int(bold), int(italic), face.name)
+
+
+def face_name(family: str, bold: bool = False, italic: bool = False) -> str:
+    register_all()
+    return FACES[family][(bold, italic)].name
+
+
+@lru_cache(maxsize=None)
+def _cmap(face_name_: str) -> frozenset[int]:
+    register_all()
+    font = pdfmetrics.getFont(face_name_)
+    return frozenset(font.face.charToGlyph.keys())
+
+
+def has_glyph(family: str, char: str) -> bool:
+    return ord(char) in _cmap(face_name(family))
+
+
+def family_for(char: str, preferred: str = "atkinson") -> str | None:
+    """The first family in the fallback chain (starting at ``preferred``) that draws ``char``."""
+    if char in "\n\t ":
+        return preferred
+    order = [preferred] + [f for f in FALLBACK_ORDER if f != preferred]
+    for family in order:
+        if has_glyph(family, char):
+            return family
+    return None
+
+
+def missing_glyphs(text: str, preferred: str = "atkinson") -> list[str]:
+    """Characters of ``text`` no configured font can draw (in order of appearance, once each)."""
+    out: list[str] = []
+    for ch in text:
+        if ch not in out and family_for(ch, preferred) is None:
+            out.append(ch)
+    return out

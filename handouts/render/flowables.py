@@ -1,0 +1,113 @@
+"""Reusable page pieces: boxes, step number discs, ruled lines, tick boxes.
+
+A box is a one-cell table: ReportLab never splits a single table row, which is
+exactly the guarantee the safety box needs (never broken across pages).
+"""
+
+from __future__ import annotations
+
+from reportlab.lib.colors import HexColor, white
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus.flowables import KeepTogether
+
+from ..layout_models import Box
+
+
+class StepDisc(Flowable):
+    """A filled circle with the step number, sized from the number style."""
+
+    def __init__(self, number: int, font: str, size: float, fill: str, diameter: float):
+        super().__init__()
+        self.number = number
+        self.font = font
+        self.size = size
+        self.fill = fill
+        self.diameter = diameter
+
+    def wrap(self, availWidth, availHeight):
+        return self.diameter, self.diameter
+
+    def draw(self):
+        c = self.canv
+        r = self.diameter / 2
+        c.setFillColor(HexColor(self.fill))
+        c.setStrokeColor(HexColor(self.fill))
+        c.circle(r, r, r, stroke=0, fill=1)
+        c.setFillColor(white)
+        c.setFont(self.font, self.size)
+        c.drawCentredString(r, r - self.size * 0.35, str(self.number))
+
+
+class TickBox(Flowable):
+    """An empty square to tick by hand."""
+
+    def __init__(self, side: float, color: str):
+        super().__init__()
+        self.side = side
+        self.color = color
+
+    def wrap(self, availWidth, availHeight):
+        return self.side, self.side
+
+    def draw(self):
+        self.canv.setStrokeColor(HexColor(self.color))
+        self.canv.setLineWidth(0.8)
+        self.canv.rect(0, 0, self.side, self.side, stroke=1, fill=0)
+
+
+class RuledLines(Flowable):
+    """Lines to write on, spaced for handwriting."""
+
+    def __init__(self, count: int, spacing: float, color: str):
+        super().__init__()
+        self.count = count
+        self.spacing = spacing
+        self.color = color
+
+    def wrap(self, availWidth, availHeight):
+        self.width = availWidth
+        return availWidth, self.count * self.spacing
+
+    def draw(self):
+        c = self.canv
+        c.setStrokeColor(HexColor(self.color))
+        c.setLineWidth(0.5)
+        for i in range(self.count):
+            y = i * self.spacing + 1
+            c.line(0, y, self.width, y)
+
+
+def boxed(content: list, box: Box, width: float) -> Table:
+    """Wrap flowables in the layout's box style; the result never splits across pages."""
+    bar = box.accent_bar
+    table = Table([[content]], colWidths=[width], style=None)
+    commands = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), box.padding + bar),
+        ("RIGHTPADDING", (0, 0), (-1, -1), box.padding),
+        ("TOPPADDING", (0, 0), (-1, -1), box.padding),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), box.padding),
+    ]
+    if box.background:
+        commands.append(("BACKGROUND", (0, 0), (-1, -1), HexColor(box.background)))
+    if box.border is not None:
+        commands.append(("BOX", (0, 0), (-1, -1), box.border.width, HexColor(box.border.color)))
+        if bar:
+            commands.append(("LINEBEFORE", (0, 0), (0, -1), bar, HexColor(box.border.color)))
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def keep(flowables: list) -> KeepTogether:
+    return KeepTogether(flowables)
+
+
+def bullet(text_markup: str, style: ParagraphStyle, bullet_char: str = "•") -> Paragraph:
+    """A bulleted paragraph; the bullet hangs so wrapped lines align with the text."""
+    indent = max(style.leftIndent, style.fontSize)
+    hanging = ParagraphStyle(
+        name=f"{style.name}-hanging", parent=style, leftIndent=indent, bulletIndent=indent - style.fontSize * 0.9,
+        bulletFontName=style.fontName, bulletFontSize=style.fontSize,
+    )
+    return Paragraph(text_markup, hanging, bulletText=bullet_char)

@@ -1,0 +1,448 @@
+"""The multi-page handout: a story of sections, in the order the layout lists them.
+
+Each ``_section_*`` method returns flowables for one section (or nothing when the
+routine has no content for it), so a layout can reorder or drop sections
+without code changes — except the safety box, which layouts cannot drop.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Callable
+
+from reportlab.lib.colors import HexColor
+from reportlab.platypus import BaseDocTemplate, CondPageBreak, Frame, PageTemplate, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus.flowables import KeepTogether
+
+from ..layout_models import Layout, Section
+from ..models import (
+    HAND_USE_LABELS,
+    MOTION_LABELS,
+    REGION_LABELS,
+    Clinic,
+    Personalisation,
+    Routine,
+    Step,
+)
+from ..styles import paragraph_styles
+from ..text import markup
+from ..units import MM
+from . import pictures
+from .flowables import RuledLines, StepDisc, TickBox, boxed, bullet
+from .page import Decoration, decorated_canvas
+
+AUDIENCE_WORDS = {"self": "Do it yourself", "partner": "With a partner", "clinician": "For clinicians"}
+
+
+@dataclass
+class HandoutInput:
+    """Everything one handout is made from, already validated."""
+
+    routine: Routine
+    layout: Layout
+    layout_name: str
+    personal: Personalisation
+    clinic: Clinic | None = None
+    source_label: str = ""
+
+
+class HandoutRenderer:
+    def __init__(self, data: HandoutInput):
+        self.data = data
+        self.r = data.routine
+        self.layout = data.layout
+        self.styles = paragraph_styles(data.layout)
+        w, h = data.layout.page.dimensions
+        m = data.layout.page.margins
+        self.page_size = (w, h)
+        self.width = w - m.left - m.right
+        self.height = h - m.top - m.bottom
+        self.brand = data.layout.brand
+        if data.clinic is not None and data.clinic.brand_color:
+            self.brand = self.brand.model_copy(update={"primary": data.clinic.brand_color})
+
+    # ------------------------------------------------------------------ helpers
+
+    def p(self, text: str, style: str) -> Paragraph:
+        return Paragraph(markup(text), self.styles[style])
+
+    def pm(self, markup_text: str, style: str) -> Paragraph:
+        """A paragraph from markup that already escaped its content."""
+        return Paragraph(markup_text, self.styles[style])
+
+    def bullets(self, items: list[str], style: str = "bullet") -> list:
+        return [bullet(markup(t), self.styles[style]) for t in items]
+
+    def box(self, name: str, title: str, body: list) -> list:
+        box = self.layout.boxes.get(name)
+        content = [self.p(title, box.title_style if box else "h2"), *body]
+        if box is None:
+            return content
+        return [boxed(content, box, self.width), Spacer(1, self.styles["body"].fontSize * 0.8)]
+
+    def h2(self, text: str) -> Paragraph:
+        return self.p(text, "h2")
+
+    # ------------------------------------------------------------------ sections
+
+    def section_title(self) -> list:
+        r = self.r
+        facts = [AUDIENCE_WORDS[r.audience.value], f"Time: {r.time.text}"]
+        return [
+            self.p(r.title, "title"),
+            self.p(r.summary, "subtitle"),
+            self.pm(" · ".join(markup(f) for f in facts), "label"),
+            Spacer(1, 6),
+        ]
+
+    def section_personal(self) -> list:
+        per = self.data.personal
+        clinician = per.clinician or (self.data.clinic.clinician if self.data.clinic else None)
+        rows = []
+        if per.for_name:
+            rows.append(("Prepared for", per.for_name))
+        if clinician:
+            rows.append(("By", clinician))
+        if per.date:
+            rows.append(("Date", per.date))
+        if not rows:
+            return []
+        text = "&nbsp;&nbsp;&nbsp;·&nbsp;&nbsp;&nbsp;".join(f"<b>{markup(k)}:</b> {markup(v)}" for k, v in rows)
+        box = self.layout.boxes.get("personal")
+        para = self.pm(text, box.body_style if box else "body")
+        if box is None:
+            return [para]
+        return [boxed([para], box, self.width), Spacer(1, 8)]
+
+    def section_summary(self) -> list:
+        return []  # the summary is part of the title block; kept as a section name for ordering
+
+    def section_what_you_need(self) -> list:
+        r = self.r
+        label = self.styles["body"]
+        rows = [
+            [self.pm("<b>Time</b>", "body"), self.p(r.time.text, "body")],
+            [self.pm("<b>Position</b>", "body"), self.p(r.position, "body")],
+        ]
+        if r.equipment:
+            rows.append([self.pm("<b>You need</b>", "body"), self.bullets(r.equipment)])
+        if r.setup:
+            rows.append([self.pm("<b>Get ready</b>", "body"), self.bullets(r.setup)])
+        key_w = max(28 * MM, label.fontSize * 7)
+        table = Table(rows, colWidths=[key_w, self.width - key_w])
+        table.setStyle(TableStyle([
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ("LINEBELOW", (0, 0), (-1, -2), 0.4, HexColor(self.brand.light)),
+        ]))
+        return [self.h2("What you need"), table, Spacer(1, 4)]
+
+    def section_assessment(self) -> list:
+        if not self.r.assessment:
+            return []
+        out: list = [self.h2("Before you start: assess")]
+        for item in self.r.assessment:
+            out.append(bullet(f"<b>{markup(item.question)}</b>", self.styles["bullet"]))
+            if item.look_for:
+                sub = self.styles["bullet"]
+                out.extend(bullet(markup(t), _indented(sub, 1), "–") for t in item.look_for)
+        return out
+
+    def section_safety(self) -> list:
+        s = self.r.safety
+        groups: list[list] = []
+        if s.cautions:
+            groups.append([self.pm("<b>Take care</b>", "box_body"), *self.bullets(s.cautions)])
+        if s.red_flags:
+            groups.append([self.pm("<b>Stop and seek care if…</b>", "box_body"), *self.bullets(s.red_flags)])
+        if s.contraindications:
+            groups.append([self.pm("<b>Do not do this routine if…</b>", "box_body"), *self.bullets(s.contraindications)])
+        if s.seek_care:
+            groups.append([self.pm(f"<b>See a doctor:</b> {markup(s.seek_care)}", "box_body")])
+        return self.box_groups("safety", "Safety first", groups)
+
+    def box_groups(self, name: str, title: str, groups: list[list]) -> list:
+        """One box when it fits a page; otherwise several whole boxes, never a box cut by a page break.
+
+        Groups stay together where they can; a group taller than a page is cut
+        between its lines, and each later box says "(continued)"."""
+        whole = self.box(name, title, [f for g in groups for f in g])
+        if whole[0].wrap(self.width, self.height)[1] <= self.height:
+            return whole
+        out: list = []
+        current: list = []
+        label = title
+        for item in [f for g in groups for f in g + [None]]:
+            trial = [f for f in current + [item] if f is not None]
+            if item is None:
+                continue
+            if current and self.box(name, label, trial)[0].wrap(self.width, self.height)[1] > self.height:
+                out += self.box(name, label, current)
+                label = f"{title} (continued)"
+                current = [item]
+            else:
+                current = trial
+        if current:
+            out += self.box(name, label, current)
+        return out
+
+    def section_steps(self) -> list:
+        out: list = [self.h2("Steps")]
+        number = 0
+        for phase, steps in self.r.grouped_steps():
+            if phase is not None:
+                head = [self.p(phase.title, "phase")]
+                if phase.purpose:
+                    head.append(self.p(phase.purpose, "body"))
+                out.append(CondPageBreak(self.styles["phase"].leading * 2 + 60 * MM))
+                out.extend(head)
+            for step in steps:
+                number += 1
+                out.append(self.step_block(number, step))
+                out.append(Spacer(1, self.layout.step_gap))
+        return out
+
+    def section_hand_tips(self) -> list:
+        if not self.r.hand_tips:
+            return []
+        rows = []
+        size = max(self.styles["box_body"].fontSize * 2.2, 26)
+        spans = []
+        for i, tip in enumerate(self.r.hand_tips):
+            if tip.hand_use is None:
+                rows.append([self.p(tip.text, "box_body"), ""])
+                spans.append(("SPAN", (0, i), (1, i)))
+                continue
+            label = f"<b>{markup(HAND_USE_LABELS[tip.hand_use].capitalize())}:</b> "
+            rows.append([pictures.hand_icon(tip.hand_use, size, self.brand), self.pm(label + markup(tip.text), "box_body")])
+        box = self.layout.boxes.get("hand_use")
+        inner = self.width - (2 * box.padding + box.accent_bar if box else 0)
+        table = Table(rows, colWidths=[size + 8, inner - size - 8])
+        table.setStyle(TableStyle([
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            *spans,
+        ]))
+        return self.box("hand_use", "Using your hands", [table])
+
+    def section_tips(self) -> list:
+        if not self.r.tips:
+            return []
+        return self.box("tip", "Good to know", self.bullets(self.r.tips))
+
+    def section_glossary(self) -> list:
+        if not self.r.glossary:
+            return []
+        body = [self.pm(f"<b>{markup(t.term)}:</b> {markup(t.definition)}", "box_body") for t in self.r.glossary]
+        return self.box("glossary", "Words to know", body)
+
+    def section_tracking_log(self) -> list:
+        per_day = 1
+        for step in self.r.all_steps:
+            if step.dosage and step.dosage.times_per_day:
+                per_day = max(per_day, int(step.dosage.times_per_day.high))
+        days = self.layout.tracking_days
+        body_style = self.styles["body"]
+        side = body_style.fontSize * 1.1
+        header = [self.pm("<b>Day</b>", "small")] + [self.pm(f"<b>{d}</b>", "small") for d in range(1, days + 1)]
+        rows = [header]
+        for t in range(per_day):
+            label = "Done" if per_day == 1 else f"Time {t + 1}"
+            rows.append([self.p(label, "small")] + [TickBox(side, self.brand.muted) for _ in range(days)])
+        first = max(22 * MM, body_style.fontSize * 5)
+        col = (self.width - first) / days
+        table = Table(rows, colWidths=[first] + [col] * days)
+        table.setStyle(TableStyle([
+            ("ALIGN", (1, 0), (-1, -1), "CENTER"),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("BACKGROUND", (0, 0), (-1, 0), HexColor(self.brand.light)),
+            ("GRID", (0, 0), (-1, -1), 0.4, HexColor(self.brand.muted)),
+            ("TOPPADDING", (0, 0), (-1, -1), 4),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ]))
+        often = "once a day" if per_day == 1 else f"{per_day} times a day"
+        intro = self.p(f"Tick a box each time you do the routine ({often}).", "body")
+        return [KeepTogether([self.h2("Track your practice"), intro, table]), Spacer(1, 8)]
+
+    def section_notes(self) -> list:
+        note = self.data.personal.note
+        if note:
+            body = [self.p(note, "box_body")]
+        else:
+            spacing = self.styles["body"].leading * 1.6
+            body = [Spacer(1, 4), RuledLines(self.layout.notes_lines, spacing, self.brand.muted)]
+        return self.box("notes", "Notes", body)
+
+    def section_legend(self) -> list:
+        used = []
+        for step in self.r.all_steps:
+            for h in step.hand_use:
+                if h not in used:
+                    used.append(h)
+        if not used or not self.layout.illustrations.pictograms:
+            return []
+        size = max(self.styles["small"].fontSize * 2.2, 24)
+        cells = []
+        for h in used:
+            cells.append([pictures.hand_icon(h, size, self.brand), self.p(HAND_USE_LABELS[h], "small")])
+        for level in ("light", "moderate", "firm"):
+            cells.append([pictures.pressure_icon(level, size * 1.6, size * 0.5, self.brand), self.p(f"{level} pressure", "small")])
+        per_row = 3 if self.styles["small"].fontSize < 14 else 2
+        rows = []
+        for i in range(0, len(cells), per_row):
+            chunk = cells[i : i + per_row]
+            row = []
+            for icon, label in chunk:
+                row.extend([icon, label])
+            while len(row) < per_row * 2:
+                row.append("")
+            rows.append(row)
+        icon_w = size * 1.6 + 6
+        label_w = self.width / per_row - icon_w
+        table = Table(rows, colWidths=[icon_w, label_w] * per_row)
+        table.setStyle(TableStyle([
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ]))
+        return [KeepTogether([self.h2("What the pictures mean"), table]), Spacer(1, 6)]
+
+    def section_source(self) -> list:
+        src = self.r.source
+        parts = [src.title]
+        if src.author:
+            parts.append(f"by {src.author}")
+        if src.publisher:
+            parts.append(src.publisher)
+        text = "Source: " + ", ".join(parts) + f" ({src.document})."
+        if src.url:
+            text += f" {src.url}"
+        if src.note:
+            text += f" {src.note}"
+        out = [Spacer(1, 6), self.p(text, "small")]
+        if self.r.video_url:
+            out.append(self.p(f"Video: {self.r.video_url}", "small"))
+        return out
+
+    # ------------------------------------------------------------------ steps
+
+    def step_block(self, number: int, step: Step):
+        st = self.styles
+        ill = self.layout.illustrations
+        disc_d = st["step_number"].fontSize * 1.9
+        text_w = self.width if ill.position in ("above", "none") else self.width - ill.width - 4 * MM
+        head = Table(
+            [[StepDisc(number, st["step_number"].fontName, st["step_number"].fontSize, self.brand.primary, disc_d),
+              self.p(step.title, "step_title")]],
+            colWidths=[disc_d + 6, text_w - disc_d - 6],
+        )
+        head.setStyle(TableStyle([
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ]))
+        text: list = [head, self.p(step.instruction, "body")]
+        text.extend(self.bullets(step.actions))
+        facts = self.step_facts(step)
+        if facts:
+            text.append(self.pm(facts, "label"))
+        if step.caution:
+            text.append(self.pm(f"<b>Caution:</b> {markup(step.caution)}", "caution"))
+        if ill.position == "none":
+            return KeepTogether(text)
+        picture = self.step_picture(step)
+        if ill.position == "above":
+            return KeepTogether([head, Spacer(1, 4), picture, Spacer(1, 6), *text[1:]])
+        cols = [[picture, text]] if ill.position == "left" else [[text, picture]]
+        widths = [ill.width + 4 * MM, text_w] if ill.position == "left" else [text_w, ill.width + 4 * MM]
+        table = Table(cols, colWidths=widths)
+        table.setStyle(TableStyle([
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ]))
+        return table
+
+    def step_facts(self, step: Step) -> str:
+        parts = []
+        if step.hand_use:
+            parts.append("<b>Use:</b> " + markup(", ".join(HAND_USE_LABELS[h] for h in step.hand_use)))
+        if step.pressure:
+            parts.append("<b>Pressure:</b> " + markup(step.pressure.value))
+        if step.motion:
+            parts.append("<b>Move:</b> " + markup(", ".join(MOTION_LABELS[m] for m in step.motion)))
+        if step.dosage:
+            parts.append("<b>How long:</b> " + markup(step.dosage.compact()))
+        if step.regions:
+            parts.append("<b>Where:</b> " + markup(", ".join(REGION_LABELS[g] for g in step.regions)))
+        return " · ".join(parts)
+
+    def step_picture(self, step: Step):
+        ill = self.layout.illustrations
+        beside = self.width if ill.position == "above" else None
+        return pictures.step_picture(step, ill.width, ill.height, self.brand, self.styles["caption"], ill.pictograms,
+                                     beside_width=beside)
+
+    # ------------------------------------------------------------------ document
+
+    SECTION_BUILDERS: dict[Section, str] = {s: f"section_{s.value}" for s in Section}
+
+    def story(self) -> list:
+        out: list = []
+        for section in self.layout.sections:
+            builder: Callable[[], list] = getattr(self, self.SECTION_BUILDERS[section])
+            out.extend(builder())
+        return out
+
+    def render(self) -> bytes:
+        buf = io.BytesIO()
+        layout = self.layout
+        m = layout.page.margins
+        clinic = self.data.clinic
+        doc = BaseDocTemplate(
+            buf,
+            pagesize=self.page_size,
+            leftMargin=m.left, rightMargin=m.right, topMargin=m.top, bottomMargin=m.bottom,
+            title=self.r.title,
+            author=clinic.name if clinic else (self.r.source.publisher or "handouts"),
+            subject=self.r.summary,
+            creator="handouts",
+            keywords=", ".join(REGION_LABELS[g] for g in self.r.regions),
+            lang=self.r.language,
+            invariant=1,
+            initialFontName="Atkinson",
+            initialFontSize=12,
+        )
+        frame = Frame(m.left, m.bottom, self.width, self.height, id="body", leftPadding=0, rightPadding=0,
+                      topPadding=0, bottomPadding=0)
+        doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+        values = {
+            "clinic": clinic.name if clinic else "",
+            "contact": " · ".join(clinic.contact_lines()) if clinic else "",
+            "title": self.r.title,
+            "date": self.data.personal.date or "",
+            "for_name": self.data.personal.for_name or "",
+        }
+        decoration = Decoration(layout, self.styles, values)
+        doc.build(self.story(), canvasmaker=decorated_canvas(decoration))
+        return buf.getvalue()
+
+
+def _indented(style, level: int):
+    from reportlab.lib.styles import ParagraphStyle
+
+    return ParagraphStyle(f"{style.name}-l{level}", parent=style, leftIndent=style.leftIndent + style.fontSize * 1.2 * level)
+
+
+def render_handout(data: HandoutInput) -> bytes:
+    """The handout as PDF bytes (byte-identical for identical inputs)."""
+    return HandoutRenderer(data).render()

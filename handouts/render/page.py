@@ -1,0 +1,109 @@
+"""Running header and footer, drawn after the last page so "Page X of Y" knows Y.
+
+The canvas keeps each finished page's state and paints the header and footer
+when the document is saved; this costs nothing extra, unlike a second build
+pass to count pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from reportlab.lib.colors import HexColor
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph
+
+from ..layout_models import Layout
+from ..text import markup
+
+
+@dataclass
+class Decoration:
+    """What the running header and footer say; placeholders are filled per page."""
+
+    layout: Layout
+    styles: dict
+    values: dict[str, str] = field(default_factory=dict)
+
+    def fill(self, template: str, page: int, pages: int) -> str:
+        """Fill placeholders in a template; values are escaped, the template's own text too."""
+        values = dict(self.values, page=str(page), pages=str(pages))
+        out = []
+        i = 0
+        while i < len(template):
+            if template[i] == "{":
+                end = template.find("}", i)
+                if end != -1 and template[i + 1 : end] in values:
+                    out.append(markup(values[template[i + 1 : end]]))
+                    i = end + 1
+                    continue
+            out.append(markup(template[i]))
+            i += 1
+        return "".join(out)
+
+    def draw(self, canvas: Canvas, page: int, pages: int) -> None:
+        layout = self.layout
+        width, height = layout.page.dimensions
+        m = layout.page.margins
+        inner = width - m.left - m.right
+        rule = HexColor(layout.brand.muted)
+        if layout.header is not None:
+            style = self.styles[layout.header.style]
+            y = height - m.top + 4 + style.leading * 0.3
+            self._pair(canvas, layout.header.left, layout.header.right, style, m.left, y, inner, page, pages, above=True)
+            if layout.header.rule:
+                canvas.setStrokeColor(rule)
+                canvas.setLineWidth(0.5)
+                canvas.line(m.left, height - m.top + 3, width - m.right, height - m.top + 3)
+        if layout.footer is not None:
+            style = self.styles[layout.footer.style]
+            y = m.bottom - 6 - style.leading
+            self._pair(canvas, layout.footer.left, layout.footer.right, style, m.left, y, inner, page, pages, above=False)
+            if layout.footer.rule:
+                canvas.setStrokeColor(rule)
+                canvas.setLineWidth(0.5)
+                canvas.line(m.left, m.bottom - 3, width - m.right, m.bottom - 3)
+
+    def _pair(self, canvas, left, right, style, x, y, inner, page, pages, above: bool) -> None:
+        """Left and right texts on one band; the right one keeps its natural width."""
+        from reportlab.lib.enums import TA_RIGHT
+        from reportlab.lib.styles import ParagraphStyle
+
+        right_text = self.fill(right, page, pages) if right else ""
+        left_text = self.fill(left, page, pages) if left else ""
+        right_style = ParagraphStyle("band-right", parent=style, alignment=TA_RIGHT, spaceBefore=0, spaceAfter=0)
+        band_style = ParagraphStyle("band-left", parent=style, spaceBefore=0, spaceAfter=0)
+        right_w = 0.0
+        if right_text:
+            p = Paragraph(right_text, right_style)
+            p.wrap(inner * 0.5, 1000)
+            right_w = min(inner * 0.5, max(p.getActualLineWidths0() or [0]) + 2)
+            _, h = p.wrap(right_w, 1000)
+            p.drawOn(canvas, x + inner - right_w, y if above else y + style.leading - h)
+        if left_text:
+            p = Paragraph(left_text, band_style)
+            _, h = p.wrap(inner - right_w - 12, 100)
+            p.drawOn(canvas, x, y if above else y + style.leading - h)
+
+
+def decorated_canvas(decoration: Decoration):
+    """A Canvas class that paints ``decoration`` on every page once the page count is known."""
+
+    class DecoratedCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self):
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._pages)
+            for number, state in enumerate(self._pages, start=1):
+                self.__dict__.update(state)
+                decoration.draw(self, number, total)
+                Canvas.showPage(self)
+            Canvas.save(self)
+
+    return DecoratedCanvas

@@ -1,0 +1,102 @@
+"""Step pictures as page pieces: the body map with its pictograms and caption.
+
+The drawings themselves live in ``illustrate``; this module sizes and arranges
+them for a frame the layout reserves, so handouts and cards share one look.
+"""
+
+from __future__ import annotations
+
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph, Table, TableStyle
+
+from ..layout_models import Brand
+from ..models import REGION_LABELS, HandUse, Pressure, Step
+from ..text import markup
+from . import illustrate
+
+
+def palette(brand: Brand) -> "illustrate.Palette":
+    return illustrate.Palette(primary=brand.primary, accent=brand.accent, muted=brand.muted, light=brand.light)
+
+
+def hand_icon(hand_use: HandUse, size: float, brand: Brand) -> Drawing:
+    return illustrate.hand_pictogram(hand_use, size=size, palette=palette(brand))
+
+
+def pressure_icon(level: str | Pressure, width: float, height: float, brand: Brand) -> Drawing:
+    return illustrate.pressure_scale(Pressure(level), width=width, height=height, palette=palette(brand))
+
+
+def caption_text(step: Step) -> str:
+    if step.illustration is not None:
+        return step.illustration.alt
+    if step.regions:
+        return ", ".join(REGION_LABELS[r] for r in step.regions).capitalize()
+    return ""
+
+
+def body_drawing(step: Step, width: float, height: float, brand: Brand) -> Drawing:
+    ill = step.illustration
+    hold = None
+    if step.dosage and step.dosage.hold_seconds:
+        hold = f"{step.dosage.hold_seconds.text} s"
+    return illustrate.body_map(
+        list(step.regions),
+        list(step.motion),
+        direction=ill.direction if ill else None,
+        view=ill.view if ill else None,
+        hold_seconds=hold,
+        width=width,
+        height=height,
+        palette=palette(brand),
+    )
+
+
+def _strip(step: Step, icon: float, brand: Brand) -> Table | None:
+    """Hand pictograms and the pressure scale in one row."""
+    if not (step.hand_use or step.pressure):
+        return None
+    icons: list = [hand_icon(h, icon, brand) for h in step.hand_use[:3]]
+    widths = [icon + 3] * len(icons)
+    if step.pressure:
+        icons.append(pressure_icon(step.pressure, icon * 1.5, icon * 0.55, brand))
+        widths.append(icon * 1.5 + 3)
+    strip = Table([icons], colWidths=widths, hAlign="CENTER")
+    strip.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+    ]))
+    return strip
+
+
+_TIGHT = [
+    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+    ("TOPPADDING", (0, 0), (-1, -1), 1),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+]
+
+
+def step_picture(step: Step, width: float, height: float, brand: Brand, caption: ParagraphStyle,
+                 pictograms: bool = True, beside_width: float | None = None):
+    """Body map with pictograms and a caption.
+
+    Stacked in a column ``width`` wide; or, with ``beside_width``, the caption and
+    pictograms sit to the right of the picture (used when pictures go above the text)."""
+    icon = max(caption.fontSize * 2.0, 20.0)
+    drawing = body_drawing(step, width, height, brand)
+    strip = _strip(step, icon, brand) if pictograms else None
+    text = caption_text(step)
+    cap = Paragraph(markup(text), caption) if text else None
+    if beside_width:
+        side = [x for x in (strip, cap) if x is not None]
+        table = Table([[drawing, side]], colWidths=[width + 10, beside_width - width - 10], hAlign="LEFT")
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (0, 0), (0, 0), "LEFT"), *_TIGHT]))
+        return table
+    rows = [[drawing]] + ([[strip]] if strip is not None else []) + ([[cap]] if cap is not None else [])
+    table = Table(rows, colWidths=[width], hAlign="LEFT")
+    table.setStyle(TableStyle([("ALIGN", (0, 0), (-1, -1), "CENTER"), *_TIGHT]))
+    return table
