@@ -7,13 +7,17 @@ we flatten its round-trip nodes into plain dicts and lists plus a table from
 
 from __future__ import annotations
 
+import datetime
+import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 
 from .errors import HandoutsError, Problem, display_path
 
@@ -59,64 +63,205 @@ def format_loc(loc: Loc) -> str:
     return out
 
 
-def _plain(node: Any, loc: Loc, lines: dict[Loc, int]) -> Any:
-    if isinstance(node, CommentedMap):
-        lines.setdefault(loc, node.lc.line + 1)
-        out = {}
-        for key, value in node.items():
-            key_loc = loc + (str(key),)
-            try:
-                lines[key_loc] = node.lc.key(key)[0] + 1
-            except (KeyError, TypeError):
-                pass
-            out[str(key)] = _plain(value, key_loc, lines)
-        return out
-    if isinstance(node, CommentedSeq):
-        lines.setdefault(loc, node.lc.line + 1)
-        out_list = []
-        for i, value in enumerate(node):
-            item_loc = loc + (i,)
-            try:
-                lines[item_loc] = node.lc.item(i)[0] + 1
-            except (KeyError, TypeError, IndexError):
-                pass
-            out_list.append(_plain(value, item_loc, lines))
-        return out_list
+MAX_NODES = 200_000
+"""More values than any hand-written file holds: a sign of aliases nested to explode."""
+
+BIG_NUMBER = 10**15
+"""No count, time or length in a handout comes near this; larger numbers are typos."""
+
+
+class _Walk:
+    """State of one flattening pass: where each location sits, and what could not be used."""
+
+    def __init__(self) -> None:
+        self.lines: dict[Loc, int] = {}
+        self.bad: list[tuple[Loc, str]] = []
+        self.nodes = 0
+        self.open: set[int] = set()
+
+
+def _plain(node: Any, loc: Loc, walk: _Walk) -> Any:
+    walk.nodes += 1
+    if walk.nodes > MAX_NODES:
+        raise _TooBig()
+    if isinstance(node, (CommentedMap, CommentedSeq)):
+        if id(node) in walk.open:
+            walk.bad.append((loc, "refers to itself through an alias (*name); write the value out"))
+            return None
+        walk.open.add(id(node))
+        try:
+            return _plain_collection(node, loc, walk)
+        finally:
+            walk.open.discard(id(node))
+    if isinstance(node, TaggedScalar):
+        return None if node.value is None else str(node.value)
     if isinstance(node, str):
         return str(node)
     if isinstance(node, bool) or node is None:
         return node
     if isinstance(node, int):
+        if abs(node) > BIG_NUMBER:
+            walk.bad.append((loc, f"the number {_short_number(node)} is far too large"))
+            return None
         return int(node)
     if isinstance(node, float):
+        if not math.isfinite(node) or abs(node) > BIG_NUMBER:
+            walk.bad.append((loc, "is not a usable number; put it in quotes if it is meant as text"))
+            return None
         return float(node)
+    if isinstance(node, (datetime.date, datetime.datetime)):
+        return node.isoformat()
     return node
 
 
+def _plain_collection(node: CommentedMap | CommentedSeq, loc: Loc, walk: _Walk) -> Any:
+    lines = walk.lines
+    if isinstance(node, CommentedMap):
+        lines.setdefault(loc, node.lc.line + 1)
+        out = {}
+        for key, value in node.items():
+            key_loc = loc + (_key_text(key),)
+            try:
+                lines[key_loc] = node.lc.key(key)[0] + 1
+            except (KeyError, TypeError):
+                pass
+            out[_key_text(key)] = _plain(value, key_loc, walk)
+        return out
+    lines.setdefault(loc, node.lc.line + 1)
+    out_list = []
+    for i, value in enumerate(node):
+        item_loc = loc + (i,)
+        try:
+            lines[item_loc] = node.lc.item(i)[0] + 1
+        except (KeyError, TypeError, IndexError):
+            pass
+        out_list.append(_plain(value, item_loc, walk))
+    return out_list
+
+
+def _key_text(key: Any) -> str:
+    """Keys as the author wrote them: ``true`` not ``True``, ``[a, b]`` not a tuple."""
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if key is None:
+        return "null"
+    if isinstance(key, TaggedScalar):
+        return str(key.value)
+    if isinstance(key, tuple):
+        return "[" + ", ".join(_key_text(k) for k in key) + "]"
+    return str(key)
+
+
+def _short_number(n: int) -> str:
+    digits = str(abs(n))
+    return digits if len(digits) <= 20 else f"{digits[:6]}… ({len(digits)} digits)"
+
+
+class _TooBig(Exception):
+    pass
+
+
+# Common YAML slips, reworded for people who do not read parser traces:
+# (pattern in ruamel's problem text, pattern in its context text or None,
+#  use the context line (where the trouble began) rather than the problem line, message).
+_YAML_HINTS: list[tuple[str, str | None, bool, str]] = [
+    (r"found duplicate key \"(?P<key>.*?)\"", None, False,
+     "the key '{key}' appears twice in the same block; keep only one"),
+    (r"found character '\\t'", None, False,
+     "a tab character is not allowed here; indent with spaces"),
+    (r"found character '(?P<c>.)' that cannot start any token", None, False,
+     "a value cannot start with '{c}'; put the whole value in quotes"),
+    (r"mapping values are not allowed here", None, False,
+     "unexpected ':'; put text that contains ': ' in quotes, or check the indentation"),
+    (r"end of stream", r"quoted scalar", True,
+     "a quote opened on this line is never closed"),
+    (r"found unknown escape character '(?P<c>.)'", None, False,
+     "'\\{c}' is not allowed inside double quotes; use single quotes instead"),
+    (r".", r"flow sequence", True,
+     "a list opened with '[' on this line is not closed with ']' (or its items are not separated by commas)"),
+    (r".", r"flow mapping", True,
+     "a block opened with '{{' on this line is not closed with '}}' (or its items are not separated by commas)"),
+    (r"could not find expected ':'", r"simple key", True,
+     "this line is not a 'key: value' line; add the key and ':', or indent it under the line above"),
+    (r"expected <block end>, but found '-'", None, False,
+     "a '- ' list item where a 'key: value' line was expected; check the indentation"),
+    (r"expected <block end>", None, False,
+     "the indentation of this line does not match the lines above"),
+    (r"found undefined alias '(?P<name>.*?)'", None, False,
+     "'*{name}' refers to nothing; put text that starts with '*' in quotes"),
+    (r"found another document", None, False,
+     "holds a second document (another '---' line); keep one per file"),
+]
+
+
+def _yaml_problem(name: str, exc: MarkedYAMLError) -> Problem:
+    problem = (exc.problem or "").strip()
+    context = (exc.context or "").strip()
+    for pattern, context_pattern, at_context, message in _YAML_HINTS:
+        found = re.search(pattern, problem)
+        if not found or (context_pattern and not re.search(context_pattern, context)):
+            continue
+        mark = exc.context_mark if at_context and exc.context_mark is not None else exc.problem_mark
+        line = mark.line + 1 if mark is not None else None
+        return Problem(name, line, "", "malformed YAML: " + message.format(**found.groupdict()))
+    mark = exc.problem_mark if exc.problem_mark is not None else exc.context_mark
+    line = mark.line + 1 if mark is not None else None
+    what = problem or context or "not readable"
+    return Problem(name, line, "", f"malformed YAML: {what}")
+
+
+def _line_at(text: str, offset: int) -> int:
+    return text.count("\n", 0, max(offset, 0)) + 1
+
+
 def load_yaml(path: Path) -> Located:
-    """Read one YAML file; malformed YAML is a :class:`HandoutsError` with its line."""
+    """Read one YAML file; anything unreadable is a :class:`HandoutsError` with its line."""
     name = display_path(path)
     if not path.exists():
         raise HandoutsError(Problem(name, None, "", "file does not exist"))
+    if path.is_dir():
+        raise HandoutsError(Problem(name, None, "", "is a folder, not a file"))
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise HandoutsError(
-            Problem(name, None, "", f"is not UTF-8 text (byte {exc.start}); save it as UTF-8")
-        ) from None
+        raw_bytes = path.read_bytes()
     except OSError as exc:
-        raise HandoutsError(Problem(name, None, "", f"cannot be read: {exc.strerror}")) from None
+        raise HandoutsError(Problem(name, None, "", f"cannot be read: {exc.strerror or exc}")) from None
+    try:
+        text = raw_bytes.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw_bytes.count(b"\n", 0, exc.start) + 1
+        raise HandoutsError(
+            Problem(name, line, "", "is not UTF-8 text (or not text at all); save it as UTF-8 in your editor")
+        ) from None
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     try:
         raw = yaml.load(text)
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        what = (exc.problem or exc.context or "malformed YAML").strip()
-        raise HandoutsError(Problem(name, line, "", f"malformed YAML: {what}")) from None
+        raise HandoutsError(_yaml_problem(name, exc)) from None
+    except ReaderError as exc:
+        char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        raise HandoutsError(
+            Problem(name, _line_at(text, exc.position), "",
+                    f"contains a control character ({char}) that is not allowed in text; delete it")
+        ) from None
     except YAMLError as exc:
         raise HandoutsError(Problem(name, None, "", f"malformed YAML: {exc}")) from None
-    lines: dict[Loc, int] = {}
-    data = _plain(raw, (), lines)
-    return Located(path=path, data=data, lines=lines)
+    except RecursionError:
+        raise HandoutsError(Problem(name, None, "", "malformed YAML: nested too deeply to read")) from None
+    except ValueError as exc:
+        # e.g. an integer with thousands of digits, which Python refuses to convert
+        long_number = re.search(r"\d{1000,}", text)
+        line = _line_at(text, long_number.start()) if long_number else None
+        what = "a number is far too long" if long_number else f"cannot be read ({exc})"
+        raise HandoutsError(Problem(name, line, "", what)) from None
+    walk = _Walk()
+    try:
+        data = _plain(raw, (), walk)
+    except (_TooBig, RecursionError):
+        raise HandoutsError(
+            Problem(name, None, "", "is too large to be a hand-written file (aliases nested too deeply?)")
+        ) from None
+    if walk.bad:
+        located = Located(path=path, data=data, lines=walk.lines)
+        raise HandoutsError([located.problem(loc, message) for loc, message in walk.bad])
+    return Located(path=path, data=data, lines=walk.lines)
