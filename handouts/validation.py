@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import types
 import typing
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Callable, TypeVar
 
@@ -19,6 +20,13 @@ from .errors import HandoutsError, Problem
 from .yamlio import Loc, Located
 
 M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class _DictOf:
+    """A ``dict[str, X]`` field: the next part of a location is a free name, then X."""
+
+    value: Any
 
 
 def _unwrap(tp: Any) -> list[Any]:
@@ -32,40 +40,56 @@ def _unwrap(tp: Any) -> list[Any]:
         return [c for a in typing.get_args(tp) for c in _unwrap(a)]
     if origin is dict:
         args = typing.get_args(tp)
-        return _unwrap(args[1]) if len(args) == 2 else []
+        return [_DictOf(args[1])] if len(args) == 2 else []
     return [tp]
 
 
-def _model_at(root: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
-    """The model class that owns the mapping at ``loc`` (for key suggestions)."""
+def _is_model(cls: Any) -> bool:
+    return isinstance(cls, type) and issubclass(cls, BaseModel)
+
+
+def _types_at(root: type[BaseModel], loc: Loc) -> list[Any]:
+    """What the value at ``loc`` may be, following fields, list items and named entries."""
     current: list[Any] = [root]
     for part in loc:
         if isinstance(part, int):
             continue
         nxt: list[Any] = []
         for cls in current:
-            if isinstance(cls, type) and issubclass(cls, BaseModel) and part in cls.model_fields:
+            if isinstance(cls, _DictOf):
+                nxt.extend(_unwrap(cls.value))
+            elif _is_model(cls) and part in cls.model_fields:
                 nxt.extend(_unwrap(cls.model_fields[part].annotation))
-            elif cls is dict or typing.get_origin(cls) is dict:
-                nxt.extend(_unwrap(cls))
         current = nxt
-    for cls in current:
-        if isinstance(cls, type) and issubclass(cls, BaseModel):
-            return cls
+    return current
+
+
+def _model_at(root: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
+    """The model class that owns the mapping at ``loc`` (for key suggestions)."""
+    return next((cls for cls in _types_at(root, loc) if _is_model(cls)), None)
+
+
+def _choices_at(root: type[BaseModel], loc: Loc) -> list[str] | None:
+    """The allowed words of an enum or literal field at ``loc``, if it is one."""
+    for tp in _types_at(root, loc):
+        if isinstance(tp, type) and issubclass(tp, Enum):
+            return [str(e.value) for e in tp]
+        if typing.get_origin(tp) is typing.Literal:
+            return [str(a) for a in typing.get_args(tp)]
     return None
 
 
-def _enum_at(root: type[BaseModel], loc: Loc) -> type[Enum] | None:
-    while loc and isinstance(loc[-1], int):
-        loc = loc[:-1]
-    parent = _model_at(root, tuple(p for p in loc[:-1]))
-    name = next((p for p in reversed(loc) if isinstance(p, str)), None)
-    if parent is None or name is None or name not in parent.model_fields:
-        return None
-    for cls in _unwrap(parent.model_fields[name].annotation):
-        if isinstance(cls, type) and issubclass(cls, Enum):
-            return cls
-    return None
+def _suggest_key(root: type[BaseModel], loc: Loc) -> tuple[str | None, list[str]]:
+    """(closest allowed key or None, all allowed keys) for the unknown key at ``loc``."""
+    owner = _model_at(root, loc[:-1])
+    if owner is None or not loc:
+        return None, []
+    allowed = list(owner.model_fields)
+    close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+    return (close[0] if close else None), allowed
+
+
+_SKIP_PARTS = ("function-", "json-", "lax-", "tagged-", "[key]")
 
 
 def _data_loc(data: Any, loc: tuple) -> Loc:
@@ -80,7 +104,7 @@ def _data_loc(data: Any, loc: tuple) -> Loc:
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             out.append(part)
             node = node[part]
-        elif isinstance(node, dict) and isinstance(part, str) and not part.startswith(("function-", "json-", "lax-", "tagged-")):
+        elif isinstance(node, dict) and isinstance(part, str) and not part.startswith(_SKIP_PARTS):
             # a key pydantic expected but the data lacks (missing field): keep it for the message
             out.append(part)
             node = None
@@ -88,54 +112,78 @@ def _data_loc(data: Any, loc: tuple) -> Loc:
     return tuple(out)
 
 
+# Errors a model raises about itself as a whole, placed on the field the author
+# has to change (the line of that field, or of the block when it is missing),
+# optionally reworded now that the field name is printed before the message.
+_MODEL_ERROR_FIELDS: dict[str, tuple[str, str | None]] = {
+    "steps_and_phases": ("phases", None),
+    "no_steps": ("steps", "is required; add steps (or phases with steps)"),
+    "logo_alt": ("logo_alt", "is required with a logo; say what the logo shows"),
+    "page_size": ("size", None),
+    "view": ("view", None),
+}
+
 _TYPE_WORDS = {
     "string_type": "should be text",
     "int_type": "should be a whole number",
     "int_parsing": "should be a whole number",
+    "int_from_float": "should be a whole number",
     "float_type": "should be a number",
     "float_parsing": "should be a number",
     "bool_type": "should be true or false",
     "bool_parsing": "should be true or false",
-    "list_type": "should be a list (lines starting with '- ')",
-    "dict_type": "should be a mapping of keys to values",
-    "model_type": "should be a mapping of keys to values",
-    "model_attributes_type": "should be a mapping of keys to values",
+    "list_type": "should be a list",
+    "dict_type": "should be indented 'key: value' lines",
+    "model_type": "should be indented 'key: value' lines",
+    "model_attributes_type": "should be indented 'key: value' lines",
+}
+
+_BOUNDS = {
+    "greater_than": "must be more than {gt}",
+    "greater_than_equal": "must be at least {ge}",
+    "less_than": "must be less than {lt}",
+    "less_than_equal": "must be at most {le}",
 }
 
 
 def _describe(value: Any) -> str:
+    """A value as the author wrote it in YAML."""
     if isinstance(value, str):
         return f"'{value}'"
     if isinstance(value, dict):
-        return "a mapping"
+        return "indented 'key: value' lines"
     if isinstance(value, list):
         return "a list"
     if value is None:
         return "empty"
-    return repr(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _scalar_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _message(err: dict, loc: Loc, root: type[BaseModel]) -> str:
     kind = err["type"]
     ctx = err.get("ctx") or {}
+    got = err.get("input")
     if kind == "missing":
         return "is required"
     if kind == "extra_forbidden":
         key = str(loc[-1]) if loc else "?"
-        owner = _model_at(root, loc[:-1])
+        close, allowed = _suggest_key(root, loc)
         msg = f"unknown key '{key}'"
-        if owner is not None:
-            allowed = list(owner.model_fields)
-            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-            if close:
-                msg += f"; did you mean '{close[0]}'?"
-            else:
-                msg += f"; allowed keys: {', '.join(allowed)}"
+        if close:
+            msg += f"; did you mean '{close}'?"
+        elif allowed:
+            msg += f"; allowed keys: {', '.join(allowed)}"
         return msg
     if kind in ("enum", "literal_error"):
-        enum = _enum_at(root, loc)
-        allowed = [e.value for e in enum] if enum else [ctx.get("expected", "")]
-        got = err.get("input")
+        allowed = _choices_at(root, loc) or [str(ctx.get("expected", ""))]
         msg = f"{_describe(got)} is not allowed; choose one of: {', '.join(allowed)}"
         if isinstance(got, str):
             close = difflib.get_close_matches(got, allowed, n=1, cutoff=0.6)
@@ -145,29 +193,54 @@ def _message(err: dict, loc: Loc, root: type[BaseModel]) -> str:
     if kind == "string_too_short":
         return "must not be empty"
     if kind == "string_too_long":
-        return f"is too long ({len(str(err.get('input', '')))} characters; at most {ctx.get('max_length')})"
+        return f"is too long ({len(str(got or ''))} characters; at most {ctx.get('max_length')})"
     if kind == "too_short":
+        if not got:
+            return f"must not be empty; give at least {ctx.get('min_length')}"
         return f"needs at least {ctx.get('min_length')} item(s)"
+    if kind == "too_long":
+        return f"has too many items (at most {ctx.get('max_length')})"
+    if kind in _BOUNDS:
+        return _BOUNDS[kind].format(**{k: _scalar_text(v) for k, v in ctx.items()})
     if kind == "string_pattern_mismatch":
         field = next((p for p in reversed(loc) if isinstance(p, str)), "")
-        got = err.get("input")
+        if "[key]" in err["loc"]:
+            return f"{_describe(got)} is not a valid name; use lowercase letters, digits and '_', e.g. 'step_title'"
         if field in ("id", "rule") or field.endswith("_id"):
             return f"{_describe(got)} is not a valid id; use lowercase letters, digits and '-', e.g. 'neck-release'"
         if "url" in field:
             return f"{_describe(got)} is not a web address starting with http:// or https://"
-        if "color" in field or "colour" in field:
-            return f"{_describe(got)} is not a colour; write it as #rrggbb"
+        if "color" in field or "colour" in field or field in ("background", "primary", "accent", "muted", "light"):
+            return f"{_describe(got)} is not a colour; write it as \"#rrggbb\", e.g. \"#1f4e79\""
         if field == "language":
             return f"{_describe(got)} is not a language code such as 'en' or 'en-GB'"
+        if field in ("parent", "title_style", "body_style", "style"):
+            return f"{_describe(got)} is not a valid style name; use lowercase letters, digits and '_'"
         return f"{_describe(got)} does not have the expected form"
     if kind in _TYPE_WORDS:
-        if kind in ("string_type",) and err.get("input") is None:
+        if got is None:
             return "must not be empty"
-        return f"{_TYPE_WORDS[kind]}, not {_describe(err.get('input'))}"
+        words = _TYPE_WORDS[kind]
+        if kind == "string_type" and isinstance(got, (bool, int, float)):
+            return f"{words}, not {_describe(got)}; put it in quotes: \"{_scalar_text(got)}\""
+        if kind == "list_type" and isinstance(got, (str, bool, int, float)):
+            return (f"{words}, not {_describe(got)}; write [{_scalar_text(got)}] "
+                    "or put each item on its own line starting with '- '")
+        if kind == "list_type":
+            return f"{words} (lines starting with '- '), not {_describe(got)}"
+        if kind in ("dict_type", "model_type", "model_attributes_type"):
+            model = _model_at(root, loc)
+            if model is not None:
+                required = [n for n, f in model.model_fields.items() if f.is_required()]
+                example = required or list(model.model_fields)[:2]
+                words += " (such as " + ", ".join(f"{n}:" for n in example) + ")"
+        return f"{words}, not {_describe(got)}"
     msg = err.get("msg", "is not valid")
     for prefix in ("Value error, ", "Assertion failed, "):
         if msg.startswith(prefix):
             msg = msg[len(prefix):]
+    if msg.startswith("Input should be "):
+        msg = "should be " + msg[len("Input should be "):]
     return msg
 
 
@@ -182,13 +255,27 @@ def problems_from(
 
     ``locate`` lets a caller place a problem in another file (merged layouts)."""
     locate = locate or located.problem
-    out: list[Problem] = []
-    seen: set[tuple[Loc, str]] = set()
+    found: list[tuple[Loc, str, str]] = []
     for err in exc.errors(include_url=False):
         rel = _data_loc(_dig(located.data, base), tuple(err["loc"]))
-        loc = base + rel
         message = _message(err, rel, root)
-        if (loc, message) in seen:
+        if err["type"] in _MODEL_ERROR_FIELDS:
+            field, reworded = _MODEL_ERROR_FIELDS[err["type"]]
+            rel = rel + (field,)
+            message = reworded or message
+        found.append((base + rel, message, err["type"]))
+    # A misspelt required key shows up twice: as unknown ('titel') and as missing
+    # ('title'). The suggestion already says it all, so the 'missing' line goes.
+    explained: set[Loc] = set()
+    for loc, _, kind in found:
+        if kind == "extra_forbidden":
+            close, _ = _suggest_key(root, loc[len(base):])
+            if close:
+                explained.add(loc[:-1] + (close,))
+    out: list[Problem] = []
+    seen: set[tuple[Loc, str]] = set()
+    for loc, message, kind in found:
+        if (loc, message) in seen or (kind == "missing" and loc in explained):
             continue
         seen.add((loc, message))
         out.append(locate(loc, message))
@@ -205,7 +292,14 @@ def validate(located: Located, model: type[M], base: Loc = (), context: dict | N
     """Validate ``located.data`` (or the part at ``base``) as ``model``; raise all problems at once."""
     data = _dig(located.data, base)
     if not isinstance(data, dict):
-        raise HandoutsError(located.problem(base, "should be a mapping of keys to values" if data is not None else "is empty"))
+        required = [n for n, f in model.model_fields.items() if f.is_required()][:2]
+        lines = "'key: value' lines (" + ", ".join(f"{n}:" for n in required) + ", ...)" if required else "'key: value' lines"
+        if data is None:
+            what = "the file is empty" if not base else "is empty"
+            what += f"; it should hold {lines}"
+        else:
+            what = f"should hold {lines}, not {_describe(data)}"
+        raise HandoutsError(located.problem(base, what))
     try:
         return model.model_validate(data, context=context)
     except ValidationError as exc:
