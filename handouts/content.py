@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import HandoutsError, Problem, display_path
+from .errors import HandoutsError, Problem, display_path, unexpected
 from .models import Clinic, Routine
 from .validation import validate
 from .yamlio import Located, load_yaml
@@ -108,6 +108,8 @@ def load_content(paths: list[Path], require_routines: bool = True) -> ContentSet
                 content.clinic_path = f
         except HandoutsError as exc:
             problems.extend(exc.problems)
+        except Exception as exc:  # noqa: BLE001 - one odd file must not hide the others' problems
+            problems.append(unexpected(f, exc))
     if problems:
         raise HandoutsError(problems)
     if require_routines and not content.routines:

@@ -46,3 +46,10 @@ def display_path(path: Path | str) -> str:
         return str(p.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(p)
+
+
+def unexpected(path: Path | str, exc: BaseException) -> Problem:
+    """A failure no check foresaw, still reported against its file instead of as a traceback."""
+    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    what = type(exc).__name__ + (f": {detail}" if detail else "")
+    return Problem(display_path(path), None, "", f"could not be checked ({what}); please report this")

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .errors import HandoutsError, Problem, display_path
+from .errors import HandoutsError, Problem, display_path, unexpected
 from .layout_models import Layout
 from .validation import problems_from
 from .yamlio import Loc, Located, format_loc, load_yaml
@@ -102,9 +102,14 @@ class LayoutLibrary:
         while current is not None:
             resolved = current.resolve()
             if resolved in seen:
-                names = " -> ".join(p.stem for p in seen + [resolved])
-                assert child is not None
-                raise HandoutsError(child.problem(("extends",), f"layouts extend each other in a cycle: {names}"))
+                # Name the cycle the same way whichever member we started from,
+                # so validating every file of a folder reports it once.
+                start = seen.index(resolved)
+                ring = list(zip(seen[start:], chain[start:]))
+                first = min(range(len(ring)), key=lambda i: str(ring[i][0]))
+                ring = ring[first:] + ring[:first]
+                names = " -> ".join(p.stem for p, _ in ring + ring[:1])
+                raise HandoutsError(ring[0][1].problem(("extends",), f"layouts extend each other in a cycle: {names}"))
             if not current.exists():
                 assert child is not None
                 raise HandoutsError(
@@ -113,7 +118,11 @@ class LayoutLibrary:
             seen.append(resolved)
             doc = load_yaml(current)
             if not isinstance(doc.data, dict):
-                raise HandoutsError(doc.problem((), "a layout file should be a mapping of keys to values"))
+                lines = "'key: value' lines (extends:, page:, styles:, ...)"
+                what = f"the file is empty; it should hold {lines}" if doc.data is None else f"should hold {lines}, not a list"
+                if doc.data is not None and not isinstance(doc.data, list):
+                    what = f"should hold {lines}, not a single value"
+                raise HandoutsError(doc.problem((), what))
             chain.append(doc)
             parent = doc.data.get("extends")
             if parent is None:
@@ -153,7 +162,13 @@ class LayoutLibrary:
             raise HandoutsError(problems_from(exc, merged_doc, Layout, locate=locate)) from None
         refs = layout.reference_problems()
         if refs:
-            raise HandoutsError([locate(loc, msg) for loc, msg in refs])
+            # one problem per place: a name that points nowhere is reported once,
+            # not again by every check that follows the same name
+            first: dict[tuple, str] = {}
+            for loc, msg in refs:
+                first.setdefault(tuple(loc), msg)
+            raise HandoutsError(sorted((locate(loc, msg) for loc, msg in first.items()),
+                                       key=lambda p: (p.file, p.line or 0, p.field)))
         return layout
 
 
@@ -168,6 +183,8 @@ def load_layouts_from(files: list[Path]) -> list[Layout]:
             out.append(lib.get(f))
         except HandoutsError as exc:
             problems.extend(p for p in exc.problems if p not in problems)
+        except Exception as exc:  # noqa: BLE001 - one odd file must not hide the others' problems
+            problems.append(unexpected(f, exc))
     if problems:
         raise HandoutsError(problems)
     return out
