@@ -130,6 +130,31 @@ def schema(
     typer.echo(json.dumps(models[which].model_json_schema(), indent=2, ensure_ascii=False))
 
 
+@app.command()
+def check(
+    paths: Optional[list[Path]] = typer.Argument(None, help="Routine files or folders (default: content/)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON (stable shape, version 1)."),
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 on warnings too, not only on errors."),
+    layout: str = typer.Option("handout-a4", "--layout", "-l", help="Layout whose sections the PEMAT items judge."),
+) -> None:
+    """Check reading level, medical terms, safety rules and PEMAT-P items of each routine."""
+    from .checks import check_routine, format_report, report_json
+    from .layouts import LayoutLibrary
+
+    try:
+        content = load_content(list(paths) if paths else [DEFAULT_CONTENT])
+        sections = [s.value for s in LayoutLibrary().get(layout).sections]
+    except HandoutsError as exc:
+        fail(exc)
+    checks = [check_routine(doc, sections) for doc in sorted(content.routines, key=lambda d: d.id)]
+    if as_json:
+        typer.echo(json.dumps(report_json(checks, layout), indent=2, ensure_ascii=False))
+    else:
+        typer.echo(format_report(checks))
+    if any(c.errors for c in checks) or (strict and any(c.warnings for c in checks)):
+        raise typer.Exit(code=1)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()
