@@ -11,6 +11,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 from reportlab.platypus.flowables import KeepTogether
 
+from ..fonts import face_name
 from ..layout_models import Box
 
 
@@ -78,10 +79,17 @@ class RuledLines(Flowable):
             c.line(0, y, self.width, y)
 
 
+def cell_style(commands: list) -> TableStyle:
+    """A TableStyle whose cells default to our embedded font.
+
+    ReportLab's cell default is Helvetica, which would put an unembedded font
+    reference on the page even when every glyph is drawn in Atkinson."""
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), face_name("atkinson")), *commands])
+
+
 def boxed(content: list, box: Box, width: float) -> Table:
     """Wrap flowables in the layout's box style; the result never splits across pages."""
     bar = box.accent_bar
-    table = Table([[content]], colWidths=[width], style=None)
     commands = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), box.padding + bar),
@@ -95,8 +103,9 @@ def boxed(content: list, box: Box, width: float) -> Table:
         commands.append(("BOX", (0, 0), (-1, -1), box.border.width, HexColor(box.border.color)))
         if bar:
             commands.append(("LINEBEFORE", (0, 0), (0, -1), bar, HexColor(box.border.color)))
-    table.setStyle(TableStyle(commands))
-    return table
+    t = Table([[content]], colWidths=[width])
+    t.setStyle(cell_style(commands))
+    return t
 
 
 def keep(flowables: list) -> KeepTogether:

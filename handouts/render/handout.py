@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from reportlab.lib.colors import HexColor
-from reportlab.platypus import BaseDocTemplate, CondPageBreak, Frame, PageTemplate, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import BaseDocTemplate, CondPageBreak, Frame, PageTemplate, Paragraph, Spacer, Table
 from reportlab.platypus.flowables import KeepTogether
 
 from ..layout_models import Layout, Section
@@ -29,7 +29,7 @@ from ..styles import paragraph_styles
 from ..text import markup
 from ..units import MM
 from . import pictures
-from .flowables import RuledLines, StepDisc, TickBox, boxed, bullet
+from .flowables import RuledLines, StepDisc, TickBox, boxed, bullet, cell_style
 from .page import Decoration, decorated_canvas
 
 AUDIENCE_WORDS = {"self": "Do it yourself", "partner": "With a partner", "clinician": "For clinicians"}
@@ -75,11 +75,33 @@ class HandoutRenderer:
         return [bullet(markup(t), self.styles[style]) for t in items]
 
     def box(self, name: str, title: str, body: list) -> list:
-        box = self.layout.boxes.get(name)
-        content = [self.p(title, box.title_style if box else "h2"), *body]
-        if box is None:
-            return content
-        return [boxed(content, box, self.width), Spacer(1, self.styles["body"].fontSize * 0.8)]
+        """The layout's box around ``body``: one box when it fits a page, otherwise
+        several whole boxes split between items, the later ones titled "(continued)".
+        A box itself is never cut by a page break."""
+        spec = self.layout.boxes.get(name)
+        if spec is None:
+            return [self.p(title, "h2"), *body]
+
+        def make(label: str, items: list):
+            return boxed([self.p(label, spec.title_style), *items], spec, self.width)
+
+        def fits(items: list, label: str) -> bool:
+            return make(label, items).wrap(self.width, self.height)[1] <= self.height
+
+        gap = Spacer(1, self.styles["body"].fontSize * 0.8)
+        if fits(body, title):
+            return [make(title, body), gap]
+        out: list = []
+        current: list = []
+        label = title
+        for item in body:
+            if current and not fits(current + [item], label):
+                out += [make(label, current), gap]
+                label = f"{title} (continued)"
+                current = []
+            current.append(item)
+        out += [make(label, current), gap]
+        return out
 
     def h2(self, text: str) -> Paragraph:
         return self.p(text, "h2")
@@ -131,7 +153,7 @@ class HandoutRenderer:
             rows.append([self.pm("<b>Get ready</b>", "body"), self.bullets(r.setup)])
         key_w = max(28 * MM, label.fontSize * 7)
         table = Table(rows, colWidths=[key_w, self.width - key_w])
-        table.setStyle(TableStyle([
+        table.setStyle(cell_style([
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("RIGHTPADDING", (0, 0), (-1, -1), 6),
@@ -163,32 +185,7 @@ class HandoutRenderer:
             groups.append([self.pm("<b>Do not do this routine if…</b>", "box_body"), *self.bullets(s.contraindications)])
         if s.seek_care:
             groups.append([self.pm(f"<b>See a doctor:</b> {markup(s.seek_care)}", "box_body")])
-        return self.box_groups("safety", "Safety first", groups)
-
-    def box_groups(self, name: str, title: str, groups: list[list]) -> list:
-        """One box when it fits a page; otherwise several whole boxes, never a box cut by a page break.
-
-        Groups stay together where they can; a group taller than a page is cut
-        between its lines, and each later box says "(continued)"."""
-        whole = self.box(name, title, [f for g in groups for f in g])
-        if whole[0].wrap(self.width, self.height)[1] <= self.height:
-            return whole
-        out: list = []
-        current: list = []
-        label = title
-        for item in [f for g in groups for f in g + [None]]:
-            trial = [f for f in current + [item] if f is not None]
-            if item is None:
-                continue
-            if current and self.box(name, label, trial)[0].wrap(self.width, self.height)[1] > self.height:
-                out += self.box(name, label, current)
-                label = f"{title} (continued)"
-                current = [item]
-            else:
-                current = trial
-        if current:
-            out += self.box(name, label, current)
-        return out
+        return self.box("safety", "Safety first", [f for g in groups for f in g])
 
     def section_steps(self) -> list:
         out: list = [self.h2("Steps")]
@@ -222,7 +219,7 @@ class HandoutRenderer:
         box = self.layout.boxes.get("hand_use")
         inner = self.width - (2 * box.padding + box.accent_bar if box else 0)
         table = Table(rows, colWidths=[size + 8, inner - size - 8])
-        table.setStyle(TableStyle([
+        table.setStyle(cell_style([
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
@@ -257,7 +254,7 @@ class HandoutRenderer:
         first = max(22 * MM, body_style.fontSize * 5)
         col = (self.width - first) / days
         table = Table(rows, colWidths=[first] + [col] * days)
-        table.setStyle(TableStyle([
+        table.setStyle(cell_style([
             ("ALIGN", (1, 0), (-1, -1), "CENTER"),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("BACKGROUND", (0, 0), (-1, 0), HexColor(self.brand.light)),
@@ -305,7 +302,7 @@ class HandoutRenderer:
         icon_w = size * 1.6 + 6
         label_w = self.width / per_row - icon_w
         table = Table(rows, colWidths=[icon_w, label_w] * per_row)
-        table.setStyle(TableStyle([
+        table.setStyle(cell_style([
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
@@ -341,7 +338,7 @@ class HandoutRenderer:
               self.p(step.title, "step_title")]],
             colWidths=[disc_d + 6, text_w - disc_d - 6],
         )
-        head.setStyle(TableStyle([
+        head.setStyle(cell_style([
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -363,7 +360,7 @@ class HandoutRenderer:
         cols = [[picture, text]] if ill.position == "left" else [[text, picture]]
         widths = [ill.width + 4 * MM, text_w] if ill.position == "left" else [text_w, ill.width + 4 * MM]
         table = Table(cols, colWidths=widths)
-        table.setStyle(TableStyle([
+        table.setStyle(cell_style([
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("RIGHTPADDING", (0, 0), (-1, -1), 0),

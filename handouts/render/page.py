@@ -76,8 +76,9 @@ class Decoration:
         right_w = 0.0
         if right_text:
             p = Paragraph(right_text, right_style)
-            p.wrap(inner * 0.5, 1000)
-            right_w = min(inner * 0.5, max(p.getActualLineWidths0() or [0]) + 2)
+            share = inner * (0.5 if left_text else 1.0)
+            p.wrap(share, 1000)
+            right_w = min(share, max(p.getActualLineWidths0() or [0]) + 2)
             _, h = p.wrap(right_w, 1000)
             p.drawOn(canvas, x + inner - right_w, y if above else y + style.leading - h)
         if left_text:

@@ -8,12 +8,22 @@ from __future__ import annotations
 
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.platypus import Paragraph, Table
 
+from ..fonts import face_name
 from ..layout_models import Brand
 from ..models import REGION_LABELS, HandUse, Pressure, Step
 from ..text import markup
 from . import illustrate
+from .flowables import cell_style
+
+
+def _own_fonts(drawing: Drawing) -> Drawing:
+    """Start the drawing in our embedded font; ReportLab would otherwise reference
+    an unembedded Helvetica on every page that has a drawing."""
+    drawing.initialFontName = face_name("atkinson")
+    drawing.initialFontSize = 10
+    return drawing
 
 
 def palette(brand: Brand) -> "illustrate.Palette":
@@ -21,11 +31,11 @@ def palette(brand: Brand) -> "illustrate.Palette":
 
 
 def hand_icon(hand_use: HandUse, size: float, brand: Brand) -> Drawing:
-    return illustrate.hand_pictogram(hand_use, size=size, palette=palette(brand))
+    return _own_fonts(illustrate.hand_pictogram(hand_use, size=size, palette=palette(brand)))
 
 
 def pressure_icon(level: str | Pressure, width: float, height: float, brand: Brand) -> Drawing:
-    return illustrate.pressure_scale(Pressure(level), width=width, height=height, palette=palette(brand))
+    return _own_fonts(illustrate.pressure_scale(Pressure(level), width=width, height=height, palette=palette(brand)))
 
 
 def caption_text(step: Step) -> str:
@@ -41,7 +51,7 @@ def body_drawing(step: Step, width: float, height: float, brand: Brand) -> Drawi
     hold = None
     if step.dosage and step.dosage.hold_seconds:
         hold = f"{step.dosage.hold_seconds.text} s"
-    return illustrate.body_map(
+    return _own_fonts(illustrate.body_map(
         list(step.regions),
         list(step.motion),
         direction=ill.direction if ill else None,
@@ -50,7 +60,7 @@ def body_drawing(step: Step, width: float, height: float, brand: Brand) -> Drawi
         width=width,
         height=height,
         palette=palette(brand),
-    )
+    ))
 
 
 def _strip(step: Step, icon: float, brand: Brand) -> Table | None:
@@ -63,7 +73,7 @@ def _strip(step: Step, icon: float, brand: Brand) -> Table | None:
         icons.append(pressure_icon(step.pressure, icon * 1.5, icon * 0.55, brand))
         widths.append(icon * 1.5 + 3)
     strip = Table([icons], colWidths=widths, hAlign="CENTER")
-    strip.setStyle(TableStyle([
+    strip.setStyle(cell_style([
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("ALIGN", (0, 0), (-1, -1), "CENTER"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -94,9 +104,9 @@ def step_picture(step: Step, width: float, height: float, brand: Brand, caption:
     if beside_width:
         side = [x for x in (strip, cap) if x is not None]
         table = Table([[drawing, side]], colWidths=[width + 10, beside_width - width - 10], hAlign="LEFT")
-        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (0, 0), (0, 0), "LEFT"), *_TIGHT]))
+        table.setStyle(cell_style([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (0, 0), (0, 0), "LEFT"), *_TIGHT]))
         return table
     rows = [[drawing]] + ([[strip]] if strip is not None else []) + ([[cap]] if cap is not None else [])
     table = Table(rows, colWidths=[width], hAlign="LEFT")
-    table.setStyle(TableStyle([("ALIGN", (0, 0), (-1, -1), "CENTER"), *_TIGHT]))
+    table.setStyle(cell_style([("ALIGN", (0, 0), (-1, -1), "CENTER"), *_TIGHT]))
     return table
