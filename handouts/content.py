@@ -104,7 +104,12 @@ def load_content(paths: list[Path], require_routines: bool = True) -> ContentSet
                 first_seen[doc.id] = doc
                 content.routines.append(doc)
             elif kind == "clinic":
-                content.clinic = load_clinic(f)
+                clinic = load_clinic(f)
+                if content.clinic_path is not None:
+                    problems.append(Problem(display_path(f), None, "", f"a second clinic profile; "
+                                            f"{display_path(content.clinic_path)} is already used, keep one"))
+                    continue
+                content.clinic = clinic
                 content.clinic_path = f
         except HandoutsError as exc:
             problems.extend(exc.problems)
@@ -112,7 +117,10 @@ def load_content(paths: list[Path], require_routines: bool = True) -> ContentSet
             problems.append(unexpected(f, exc))
     if problems:
         raise HandoutsError(problems)
-    if require_routines and not content.routines:
+    # Naming only a clinic file is fine (it is checked on its own); a folder
+    # without a single routine is a mistake worth saying.
+    searched_folder = any(p.is_dir() for p in paths) or not files
+    if require_routines and not content.routines and searched_folder:
         where = ", ".join(display_path(p) for p in paths)
         raise HandoutsError(Problem(where, None, "", "no routines found (expected routine .yaml files)"))
     return content

@@ -1,0 +1,71 @@
+"""Shared test set-up: the CLI runner and the data-driven broken-file cases.
+
+Every folder under ``tests/cases/invalid/`` is one case: the input files, a
+``case.yaml`` (``args`` for the CLI, ``exit_code``; its comment says what the
+case is about) and ``expected.txt``, the exact text the CLI must print on
+stderr. Adding a folder adds a test; nothing here needs editing.
+
+``pytest --update-expected`` rewrites ``expected.txt`` from the current output;
+use it only on purpose, then read every changed message as a user would.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+from typer.testing import CliRunner
+
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
+CASES = TESTS / "cases"
+INVALID = CASES / "invalid"
+
+
+@dataclass(frozen=True)
+class CliCase:
+    """One broken-input case folder."""
+
+    folder: Path
+    args: list[str]
+    exit_code: int
+
+    @property
+    def expected_path(self) -> Path:
+        return self.folder / "expected.txt"
+
+
+def load_case(folder: Path) -> CliCase:
+    spec = YAML(typ="safe").load((folder / "case.yaml").read_text(encoding="utf-8"))
+    return CliCase(folder=folder, args=[str(a) for a in spec["args"]], exit_code=int(spec.get("exit_code", 1)))
+
+
+def invalid_cases() -> list[CliCase]:
+    return [load_case(d) for d in sorted(INVALID.iterdir()) if (d / "case.yaml").is_file()]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-expected",
+        action="store_true",
+        default=False,
+        help="rewrite tests/cases/invalid/*/expected.txt from the current CLI output",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "invalid_case" in metafunc.fixturenames:
+        cases = invalid_cases()
+        metafunc.parametrize("invalid_case", cases, ids=[c.folder.name for c in cases])
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def update_expected(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-expected"))
