@@ -297,7 +297,8 @@ def format_routine(check: RoutineCheck) -> list[str]:
         label = "waived" if f.waived else f.severity
         out.append(f"  {label:<8}{where}: {f.where}: {f.rule}: {f.message}")
         note = f"reason: {f.reason}" if f.waived else f"fix: {f.hint}"
-        out.append(textwrap.fill(note, TEXT_WIDTH, initial_indent=" " * 10, subsequent_indent=" " * 12))
+        out.append(textwrap.fill(note, TEXT_WIDTH, initial_indent=" " * 10, subsequent_indent=" " * 12,
+                                 break_on_hyphens=False))
     return out
 
 

@@ -15,6 +15,7 @@ any result that is neither passed nor waived (see :func:`safety_problems`).
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -199,9 +200,10 @@ def run_safety_rules(routine: Routine) -> list[RuleResult]:
     for i, w in enumerate(routine.waivers):
         if w.rule not in known:
             loc: Loc = ("waivers", i, "rule")
+            close = difflib.get_close_matches(w.rule, known_rule_ids(), n=1)
             results.append(RuleResult(
                 UNKNOWN_WAIVER, False, False,
-                f"waiver names unknown rule '{w.rule}'",
+                f"waiver names unknown rule '{w.rule}'" + (f"; did you mean '{close[0]}'?" if close else ""),
                 f"use one of: {', '.join(known_rule_ids())}",
                 format_loc(loc), loc,
             ))
