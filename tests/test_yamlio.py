@@ -1,0 +1,193 @@
+"""YAML reading: plain data plus the line of every key and list item."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from handouts.errors import HandoutsError
+from handouts.yamlio import format_loc, load_yaml
+
+NESTED = """\
+id: neck-ease
+steps:
+  - title: Warm up
+    dosage:
+      duration: 1 min
+      repetitions: 3
+  - title: Press
+    actions:
+      - Breathe in.
+      - Press gently.
+safety: {red_flags: [Dizziness, Numbness]}
+"""
+
+
+@pytest.fixture
+def nested(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "routine.yaml"
+    path.write_text(NESTED, encoding="utf-8")
+    return load_yaml(path)
+
+
+def test_data_is_plain_python(nested):
+    assert nested.data == {
+        "id": "neck-ease",
+        "steps": [
+            {"title": "Warm up", "dosage": {"duration": "1 min", "repetitions": 3}},
+            {"title": "Press", "actions": ["Breathe in.", "Press gently."]},
+        ],
+        "safety": {"red_flags": ["Dizziness", "Numbness"]},
+    }
+    assert type(nested.data) is dict and type(nested.data["steps"]) is list
+    assert type(nested.data["steps"][0]["dosage"]["repetitions"]) is int
+
+
+@pytest.mark.parametrize("loc, line", [
+    (("id",), 1),
+    (("steps",), 2),
+    (("steps", 0), 3),
+    (("steps", 0, "title"), 3),
+    (("steps", 0, "dosage"), 4),
+    (("steps", 0, "dosage", "duration"), 5),
+    (("steps", 0, "dosage", "repetitions"), 6),
+    (("steps", 1), 7),
+    (("steps", 1, "actions"), 8),
+    (("steps", 1, "actions", 0), 9),
+    (("steps", 1, "actions", 1), 10),
+    (("safety", "red_flags"), 11),
+    (("safety", "red_flags", 1), 11),
+])
+def test_line_of_nested_keys_and_list_items(nested, loc, line):
+    assert nested.line_of(loc) == line
+
+
+def test_missing_location_falls_back_to_nearest_ancestor(nested):
+    assert nested.line_of(("steps", 1, "instruction")) == 7
+    assert nested.line_of(("steps", 0, "dosage", "hold_seconds")) == 4
+    assert nested.line_of(("nowhere",)) == 1
+
+
+def test_problem_is_located_and_named(nested):
+    problem = nested.problem(("steps", 1, "actions", 1), "is too long")
+    assert str(problem) == "routine.yaml:10: steps[2].actions[2]: is too long"
+
+
+@pytest.mark.parametrize("loc, text", [
+    ((), ""),
+    (("title",), "title"),
+    (("steps", 0, "title"), "steps[1].title"),
+    (("styles", "body", "size"), "styles.body.size"),
+    (("sections", 3), "sections[4]"),
+])
+def test_format_loc_counts_list_items_from_one(loc, text):
+    assert format_loc(loc) == text
+
+
+def load_text(tmp_path: Path, text: str | bytes):
+    path = tmp_path / "x.yaml"
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return load_yaml(path)
+
+
+def problems_of(tmp_path: Path, text: str | bytes) -> list[str]:
+    with pytest.raises(HandoutsError) as info:
+        load_text(tmp_path, text)
+    return [str(p) for p in info.value.problems]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("a: [1, 2\nb: 3\n", "x.yaml:1: malformed YAML: a list opened with '[' on this line is not closed with ']'"),
+    ("a: {b: 1\nc: 2\n", "x.yaml:1: malformed YAML: a block opened with '{' on this line is not closed with '}'"),
+    ("a: 1\nb: 'open\nc: 2\n", "x.yaml:2: malformed YAML: a quote opened on this line is never closed"),
+    ("a: 1\n\tb: 2\n", "x.yaml:2: malformed YAML: a tab character is not allowed here; indent with spaces"),
+    ("a: 1\nb: x: y\n", "x.yaml:2: malformed YAML: unexpected ':'"),
+    ("a: 1\nb: 2\na: 3\n", "x.yaml:3: malformed YAML: the key 'a' appears twice in the same block; keep only one"),
+    ("a: 1\njust words\nb: 2\n", "x.yaml:2: malformed YAML: this line is not a 'key: value' line"),
+    ("a:\n  - 1\n - 2\n", "x.yaml:3: malformed YAML:"),
+    ("a: 1\n- 2\n", "x.yaml:2: malformed YAML: a '- ' list item where a 'key: value' line was expected"),
+    ("a: @home\n", "x.yaml:1: malformed YAML: a value cannot start with '@'; put the whole value in quotes"),
+    ("a: *ref\n", "x.yaml:1: malformed YAML: '*ref' refers to nothing; put text that starts with '*' in quotes"),
+    ('a: "C:\\path"\n', "x.yaml:1: malformed YAML: '\\p' is not allowed inside double quotes; use single quotes instead"),
+    ("a: 1\n---\na: 2\n", "x.yaml:2: malformed YAML: holds a second document (another '---' line); keep one per file"),
+])
+def test_yaml_slips_are_reworded_with_their_line(tmp_path, monkeypatch, text, expected):
+    monkeypatch.chdir(tmp_path)
+    (problem,) = problems_of(tmp_path, text)
+    assert problem.startswith(expected)
+
+
+def test_not_utf8_names_the_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert problems_of(tmp_path, b"a: 1\nb: 2\nc: caf\xe9\n") == [
+        "x.yaml:3: is not UTF-8 text (or not text at all); save it as UTF-8 in your editor"
+    ]
+
+
+def test_control_character_names_the_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert problems_of(tmp_path, "a: 1\nb: x\x07y\n") == [
+        "x.yaml:2: contains a control character (U+0007) that is not allowed in text; delete it"
+    ]
+
+
+def test_byte_order_mark_and_windows_line_ends_are_fine(tmp_path):
+    located = load_text(tmp_path, b"\xef\xbb\xbfa: 1\r\nb: two\r\n")
+    assert located.data == {"a": 1, "b": "two"}
+    assert located.line_of(("b",)) == 2
+
+
+def test_unusable_numbers_are_all_reported_with_their_lines(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert problems_of(tmp_path, "a: .inf\nb: 2\nc: [1, .nan]\nd: " + "9" * 30 + "\n") == [
+        "x.yaml:1: a: is not a usable number; put it in quotes if it is meant as text",
+        "x.yaml:3: c[2]: is not a usable number; put it in quotes if it is meant as text",
+        "x.yaml:4: d: the number 999999… (30 digits) is far too large",
+    ]
+
+
+def test_number_too_long_to_read_is_a_problem_not_a_crash(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert problems_of(tmp_path, "a: 1\nb: " + "7" * 6000 + "\n") == ["x.yaml:2: a number is far too long"]
+
+
+def test_deep_nesting_is_a_problem_not_a_crash(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (problem,) = problems_of(tmp_path, "a: " + "[" * 400 + "]" * 400 + "\n")
+    assert problem.startswith("x.yaml: ")
+
+
+def test_exploding_aliases_are_refused(tmp_path, monkeypatch):
+    """Nine levels of ten aliases would expand to a billion values."""
+    monkeypatch.chdir(tmp_path)
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 10)]
+    assert problems_of(tmp_path, "\n".join(lines) + "\n") == [
+        "x.yaml: is too large to be a hand-written file (aliases nested too deeply?)"
+    ]
+
+
+def test_values_read_as_written(tmp_path):
+    located = load_text(tmp_path, "date: 2024-05-01\ntagged: !!str 3\nodd: !custom word\n2: two\ntrue: yes\n")
+    assert located.data == {"date": "2024-05-01", "tagged": "3", "odd": "word", "2": "two", "true": "yes"}
+
+
+def test_missing_file_and_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(HandoutsError) as info:
+        load_yaml(tmp_path / "gone.yaml")
+    assert [str(p) for p in info.value.problems] == ["gone.yaml: file does not exist"]
+    (tmp_path / "dir.yaml").mkdir()
+    with pytest.raises(HandoutsError) as info:
+        load_yaml(tmp_path / "dir.yaml")
+    assert [str(p) for p in info.value.problems] == ["dir.yaml: is a folder, not a file"]
+
+
+def test_empty_file_is_none(tmp_path):
+    assert load_text(tmp_path, "").data is None
+    assert load_text(tmp_path, "# nothing yet\n").data is None
