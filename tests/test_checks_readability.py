@@ -134,6 +134,7 @@ def test_sentences_longest_and_average():
         ("You need a towel.", False),
         ("The bed is red.", False),
         ("Your neck was sore.", False),
+        ("Do not massage where the skin is broken.", False),
     ],
 )
 def test_passive_voice_heuristic(sentence, passive):

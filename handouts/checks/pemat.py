@@ -128,7 +128,7 @@ _GENERIC_TITLE = re.compile(
     re.IGNORECASE,
 )
 _INTRO = {"if", "when", "while", "with", "using", "once", "after", "before", "as", "for", "to", "keeping",
-          "starting", "at", "from", "on", "in", "during", "without", "between", "holding", "still", "for"}
+          "starting", "at", "from", "on", "in", "during", "without", "between", "holding"}
 _LEAD_ADVERBS = {"then", "now", "next", "first", "second", "third", "finally", "again", "still", "also",
                  "afterwards", "last", "lastly", "meanwhile"}
 _NOT_TO_READER = {"the", "a", "an", "this", "that", "these", "those", "it", "its", "he", "she", "they",

@@ -27,8 +27,8 @@ Passive voice is found by a deliberately simple heuristic: a form of *be*
 ``not``, ``also``...), then a past participle: a word ending in ``-ed`` (but not
 ``need``, ``bed``, ``red``...) or one of a small list of irregular participles
 (``done``, ``held``, ``kept``, ``given``...). Participles that mostly describe a
-state (``relaxed``, ``seated``, ``tired``, ``supposed``...) are not counted, so
-"make sure your partner is relaxed" is not flagged.
+state (``relaxed``, ``seated``, ``tired``, ``broken``, ``swollen``...) are not
+counted, so "make sure your partner is relaxed" is not flagged.
 """
 
 from __future__ import annotations
@@ -166,9 +166,9 @@ _IRREGULAR = {
 _NOT_PARTICIPLE = {"bed", "red", "shed", "need", "seed", "feed", "speed", "bleed", "breed", "hundred", "sacred", "naked", "wicked", "indeed", "steed", "weed"}
 _STATIVE = {
     "relaxed", "seated", "tired", "interested", "worried", "concerned", "pleased", "surprised", "excited",
-    "bored", "scared", "supposed", "tensed", "used",
+    "bored", "scared", "supposed", "tensed", "used", "broken", "swollen", "bruised", "injured", "inflamed",
 }
-"""Participles read as adjectives after *be* ("is relaxed", "be seated", "are used to it")."""
+"""Participles read as adjectives after *be* ("is relaxed", "be seated", "the skin is broken")."""
 
 
 def _is_participle(word: str) -> bool:

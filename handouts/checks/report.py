@@ -254,8 +254,8 @@ def format_routine(check: RoutineCheck) -> list[str]:
     longest_line = line(read.longest.loc)
     out.append(_row("Sentences",
                     f"{read.sentences}, {read.words} words, average {read.avg_sentence_words:g} words, "
-                    f"longest {read.longest.words} ({read.longest.where}"
-                    + (f", line {longest_line})" if longest_line else ")")))
+                    f"longest {read.longest.words} "
+                    + (f"(line {longest_line}, {read.longest.where})" if longest_line else f"({read.longest.where})")))
     if read.long_words:
         out.append(_row("Long words", f"{len(read.long_words)} of 4+ syllables: {', '.join(read.long_words[:5])}"
                         + (", ..." if len(read.long_words) > 5 else "")))

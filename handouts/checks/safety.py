@@ -19,6 +19,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from ..content import RoutineDoc
 from ..errors import Problem
 from ..models import Audience, Pressure, Region, Routine
 from ..yamlio import Loc, format_loc
@@ -210,8 +211,8 @@ def run_safety_rules(routine: Routine) -> list[RuleResult]:
     return results
 
 
-def safety_problems(doc) -> list[Problem]:
-    """The broken, unwaived rules of a loaded routine (a ``RoutineDoc``) as located problems.
+def safety_problems(doc: RoutineDoc) -> list[Problem]:
+    """The broken, unwaived rules of a loaded routine as located problems.
 
     ``handouts build`` raises ``HandoutsError(safety_problems(doc))`` when this
     is not empty, so an unsafe routine is never printed.
