@@ -138,6 +138,14 @@ _TYPE_WORDS = {
     "model_attributes_type": "should be indented 'key: value' lines",
 }
 
+# Our own parsers (models.py, units.py) word their errors for a single written
+# value; empty values and lists get a sentence of their own.
+_SCALAR_KINDS = {
+    "duration": "a time such as '30 sec' or '5-10 min'",
+    "amount": "a number or a range such as 3-5",
+    "length": "a length such as 3mm, 0.125in or 8pt",
+}
+
 _BOUNDS = {
     "greater_than": "must be more than {gt}",
     "greater_than_equal": "must be at least {ge}",
@@ -173,6 +181,12 @@ def _message(err: dict, loc: Loc, root: type[BaseModel]) -> str:
     got = err.get("input")
     if kind == "missing":
         return "is required"
+    if kind in _SCALAR_KINDS and (got is None or isinstance(got, (bool, list, dict))):
+        if got is None:
+            return f"must not be empty; write {_SCALAR_KINDS[kind]}"
+        return f"should be {_SCALAR_KINDS[kind]}, not {_describe(got)}"
+    if got is None and kind in ("enum", "literal_error"):
+        return f"must not be empty; choose one of: {', '.join(_choices_at(root, loc) or [])}"
     if kind == "extra_forbidden":
         key = str(loc[-1]) if loc else "?"
         close, allowed = _suggest_key(root, loc)
