@@ -115,7 +115,8 @@ def build_handouts(
         raise HandoutsError(sorted(set(problems), key=lambda p: (p.file, p.line or 0)))
     rendered: list[tuple[Path, bytes]] = []
     for job in jobs:
-        data = HandoutInput(job.doc.routine, job.layout, job.layout_name, personal, content.clinic)
+        data = HandoutInput(job.doc.routine, job.layout, job.layout_name, personal, content.clinic,
+                            base_file=job.doc.path, clinic_file=content.clinic_path)
         rendered.append((job.out_path, render_handout(data)))
     for path, pdf in rendered:
         write_atomic(path, pdf)

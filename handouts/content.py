@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import HandoutsError, Problem, display_path, unexpected
+from .images import image_problem
 from .models import Clinic, Routine
 from .validation import validate
 from .yamlio import Located, load_yaml
@@ -72,14 +73,39 @@ def yaml_files(paths: list[Path]) -> list[Path]:
     return files
 
 
+def _image_refs(data: object, loc: tuple = ()) -> list[tuple[tuple, str]]:
+    """(location, path) of every ``illustration.image`` in a routine's data."""
+    found: list[tuple[tuple, str]] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "illustration" and isinstance(value, dict) and isinstance(value.get("image"), str):
+                found.append((loc + (key, "image"), value["image"]))
+            found += _image_refs(value, loc + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            found += _image_refs(value, loc + (i,))
+    return found
+
+
+def _check_images(located: Located, refs: list[tuple[tuple, str]]) -> None:
+    problems = [located.problem(loc, msg) for loc, ref in refs if (msg := image_problem(located.path, ref))]
+    if problems:
+        raise HandoutsError(problems)
+
+
 def load_routine(path: Path) -> RoutineDoc:
     located = load_yaml(path)
     routine = validate(located, Routine)
+    _check_images(located, _image_refs(located.data))
     return RoutineDoc(routine=routine, path=path, located=located)
 
 
 def load_clinic(path: Path) -> Clinic:
-    return validate(load_yaml(path), Clinic)
+    located = load_yaml(path)
+    clinic = validate(located, Clinic)
+    if clinic.logo:
+        _check_images(located, [(("logo",), clinic.logo)])
+    return clinic
 
 
 def load_content(paths: list[Path], require_routines: bool = True) -> ContentSet:

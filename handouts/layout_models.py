@@ -140,6 +140,9 @@ class Illustrations(LayoutPart):
     width: Length = Field(42 * MM, description="Width of the picture frame.")
     height: Length = Field(42 * MM, description="Height of the picture frame.")
     pictograms: bool = Field(True, description="Show hand-use and pressure pictograms.")
+    user_images: Literal["instead", "beside"] = Field(
+        "instead", description="A step's own image replaces the drawn body map, or sits beside it."
+    )
 
 
 class Section(str, Enum):

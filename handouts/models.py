@@ -457,6 +457,7 @@ class Routine(Strict):
     setup: list[Text] = Field(default_factory=list, description="Getting ready, before the first step.")
     equipment: list[Text] = Field(default_factory=list, description="What you need (stool, cushion, towel, tennis balls...).")
     regions: list[Region] = Field(..., min_length=1, description="Body regions the routine works on.")
+    illustration: Illustration | None = Field(None, description="A picture for the whole routine, shown beside the title.")
     assessment: list[AssessmentItem] = Field(default_factory=list, description="Questions and checks before starting (clinician routines).")
     steps: list[Step] = Field(default_factory=list, description="The steps, in order. Use either steps or phases.")
     phases: list[Phase] = Field(default_factory=list, description="Steps grouped into named phases. Use either steps or phases.")

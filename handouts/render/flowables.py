@@ -87,6 +87,12 @@ def cell_style(commands: list) -> TableStyle:
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), face_name("atkinson")), *commands])
 
 
+def table(rows: list, col_widths: list[float], commands: list, **kwargs) -> Table:
+    t = Table(rows, colWidths=col_widths, **kwargs)
+    t.setStyle(cell_style(commands))
+    return t
+
+
 def boxed(content: list, box: Box, width: float) -> Table:
     """Wrap flowables in the layout's box style; the result never splits across pages."""
     bar = box.accent_bar

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import BaseDocTemplate, CondPageBreak, Frame, PageTemplate, Paragraph, Spacer, Table
 from reportlab.platypus.flowables import KeepTogether
 
+from .. import images
 from ..layout_models import Layout, Section
 from ..models import (
     HAND_USE_LABELS,
@@ -29,7 +31,7 @@ from ..styles import paragraph_styles
 from ..text import markup
 from ..units import MM
 from . import pictures
-from .flowables import RuledLines, StepDisc, TickBox, boxed, bullet, cell_style
+from .flowables import RuledLines, StepDisc, TickBox, boxed, bullet, cell_style, table
 from .page import Decoration, decorated_canvas
 
 AUDIENCE_WORDS = {"self": "Do it yourself", "partner": "With a partner", "clinician": "For clinicians"}
@@ -44,7 +46,8 @@ class HandoutInput:
     layout_name: str
     personal: Personalisation
     clinic: Clinic | None = None
-    source_label: str = ""
+    base_file: Path | None = None
+    clinic_file: Path | None = None
 
 
 class HandoutRenderer:
@@ -111,12 +114,19 @@ class HandoutRenderer:
     def section_title(self) -> list:
         r = self.r
         facts = [AUDIENCE_WORDS[r.audience.value], f"Time: {r.time.text}"]
-        return [
+        block = [
             self.p(r.title, "title"),
             self.p(r.summary, "subtitle"),
             self.pm(" · ".join(markup(f) for f in facts), "label"),
-            Spacer(1, 6),
         ]
+        ill = r.illustration
+        if ill is not None and ill.image and self.data.base_file is not None:
+            side = min(45 * MM, self.width * 0.3)
+            picture = images.fitted(images.resolve(self.data.base_file, ill.image), side, side)
+            block = [table([[block, [picture, self.p(ill.alt, "caption")]]], [self.width - side - 6, side + 6],
+                           [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                            ("RIGHTPADDING", (0, 0), (-1, -1), 0)])]
+        return [*block, Spacer(1, 6)]
 
     def section_personal(self) -> list:
         per = self.data.personal
@@ -387,7 +397,7 @@ class HandoutRenderer:
         ill = self.layout.illustrations
         beside = self.width if ill.position == "above" else None
         return pictures.step_picture(step, ill.width, ill.height, self.brand, self.styles["caption"], ill.pictograms,
-                                     beside_width=beside)
+                                     beside_width=beside, base_file=self.data.base_file, user_images=ill.user_images)
 
     # ------------------------------------------------------------------ document
 
@@ -429,7 +439,10 @@ class HandoutRenderer:
             "date": self.data.personal.date or "",
             "for_name": self.data.personal.for_name or "",
         }
-        decoration = Decoration(layout, self.styles, values)
+        logo = None
+        if clinic is not None and clinic.logo and self.data.clinic_file is not None:
+            logo = images.resolve(self.data.clinic_file, clinic.logo)
+        decoration = Decoration(layout, self.styles, values, logo)
         doc.build(self.story(), canvasmaker=decorated_canvas(decoration))
         return buf.getvalue()
 

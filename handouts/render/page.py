@@ -8,11 +8,13 @@ pass to count pages.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from reportlab.lib.colors import HexColor
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
+from ..images import fitted
 from ..layout_models import Layout
 from ..text import markup
 
@@ -24,6 +26,7 @@ class Decoration:
     layout: Layout
     styles: dict
     values: dict[str, str] = field(default_factory=dict)
+    logo: Path | None = None
 
     def fill(self, template: str, page: int, pages: int) -> str:
         """Fill placeholders in a template; values are escaped, the template's own text too."""
@@ -50,7 +53,15 @@ class Decoration:
         if layout.header is not None:
             style = self.styles[layout.header.style]
             y = height - m.top + 4 + style.leading * 0.3
-            self._pair(canvas, layout.header.left, layout.header.right, style, m.left, y, inner, page, pages, above=True)
+            x, band = m.left, inner
+            if self.logo is not None:
+                logo_h = min(m.top - 10, style.leading * 2.2)
+                picture = fitted(self.logo, inner * 0.3, logo_h)
+                pw, ph = picture.wrap(inner, logo_h)
+                picture.drawOn(canvas, m.left, height - m.top + 5)
+                x = m.left + pw + 6
+                band -= pw + 6
+            self._pair(canvas, layout.header.left, layout.header.right, style, x, y, band, page, pages, above=True)
             if layout.header.rule:
                 canvas.setStrokeColor(rule)
                 canvas.setLineWidth(0.5)

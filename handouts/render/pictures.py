@@ -6,10 +6,13 @@ them for a frame the layout reserves, so handouts and cards share one look.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, Table
 
+from .. import images
 from ..fonts import face_name
 from ..layout_models import Brand
 from ..models import REGION_LABELS, HandUse, Pressure, Step
@@ -90,14 +93,32 @@ _TIGHT = [
 ]
 
 
+def user_image(step: Step, base_file: Path | None, width: float, height: float):
+    """The step's own image fitted to the frame, or None when it has none."""
+    ill = step.illustration
+    if ill is None or ill.image is None or base_file is None:
+        return None
+    return images.fitted(images.resolve(base_file, ill.image), width, height)
+
+
 def step_picture(step: Step, width: float, height: float, brand: Brand, caption: ParagraphStyle,
-                 pictograms: bool = True, beside_width: float | None = None):
+                 pictograms: bool = True, beside_width: float | None = None, base_file: Path | None = None,
+                 user_images: str = "instead"):
     """Body map with pictograms and a caption.
 
     Stacked in a column ``width`` wide; or, with ``beside_width``, the caption and
     pictograms sit to the right of the picture (used when pictures go above the text)."""
     icon = max(caption.fontSize * 2.0, 20.0)
-    drawing = body_drawing(step, width, height, brand)
+    own = user_image(step, base_file, width, height)
+    if own is None:
+        drawing = body_drawing(step, width, height, brand)
+    elif user_images == "instead":
+        drawing = own
+    else:
+        half = height * 0.62
+        drawing = Table([[user_image(step, base_file, width, half)], [body_drawing(step, width, half, brand)]],
+                        colWidths=[width])
+        drawing.setStyle(cell_style([("ALIGN", (0, 0), (-1, -1), "CENTER"), *_TIGHT]))
     strip = _strip(step, icon, brand) if pictograms else None
     text = caption_text(step)
     cap = Paragraph(markup(text), caption) if text else None
