@@ -204,10 +204,15 @@ def _message(err: dict, loc: Loc, root: type[BaseModel]) -> str:
             if close:
                 msg += f" (did you mean '{close[0]}'?)"
         return msg
+    if kind == "too_many_sentences":
+        # only steps have actions to move extra sentences into
+        field = next((p for p in reversed(loc) if isinstance(p, str)), "")
+        tail = " and move the rest into actions" if field == "instruction" else ""
+        return f"has {ctx.get('count')} sentences; keep it to {ctx.get('limit')}{tail}"
     if kind == "string_too_short":
         return "must not be empty"
-    if kind == "string_too_long":
-        return f"is too long ({len(str(got or ''))} characters; at most {ctx.get('max_length')})"
+    if kind == "string_too_long" or (kind == "too_long" and isinstance(got, str)):
+        return f"is too long ({len(got or '')} characters; at most {ctx.get('max_length')})"
     if kind == "too_short":
         if not got:
             return f"must not be empty; give at least {ctx.get('min_length')}"
