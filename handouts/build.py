@@ -14,6 +14,7 @@ from .errors import HandoutsError, Problem, display_path
 from .layout_models import Layout
 from .layouts import LayoutLibrary
 from .models import Clinic, Personalisation
+from .checks import check_routine, safety_problems
 from .text import glyph_problems
 from .write import write_atomic
 
@@ -64,7 +65,24 @@ def preflight(doc: RoutineDoc, personal: Personalisation, clinic: Clinic | None,
     if clinic is not None and clinic_path is not None:
         problems += glyph_problems(clinic.model_dump(exclude_none=True), display_path(clinic_path))
     problems += personal_problems(personal)
+    problems += safety_problems(doc)
     return problems
+
+
+def quality_line(doc: RoutineDoc, layout: Layout | None = None) -> str:
+    """One line a clinician can scan: reading grade, PEMAT score, safety rules."""
+    check = check_routine(doc, [s.value for s in layout.sections] if layout else None)
+    read = check.readability
+    rules = check.safety
+    ok = sum(1 for r in rules if r.passed or r.waived)
+    waived = sum(1 for r in rules if r.waived)
+    text = (f"{doc.id}: reading grade {read.fk_grade:.1f} (Flesch-Kincaid), {read.smog_grade:.1f} (SMOG); "
+            f"PEMAT {check.pemat.score}%; safety rules {ok}/{len(rules)} met")
+    if waived:
+        text += f" ({waived} waived)"
+    if check.warnings:
+        text += f"; {len(check.warnings)} warning(s), see 'handouts check'"
+    return text
 
 
 def plan(docs: list[RoutineDoc], layout_names: list[str], library: LayoutLibrary, out_dir: Path,

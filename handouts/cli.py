@@ -85,10 +85,20 @@ def build(
         library = LayoutLibrary()
         layouts = list(layout) if layout else library.buildable("handout")
         written = build_handouts(list(routines or []), layouts, out, personal, content_dir, library)
+        summaries = quality_summaries(list(routines or []), content_dir)
     except HandoutsError as exc:
         fail(exc)
     for path in written:
         typer.echo(str(path))
+    for line in summaries:
+        typer.echo(f"quality: {line}")
+
+
+def quality_summaries(routines: list[str], content_dir: Path) -> list[str]:
+    from .build import quality_line, select_routines
+
+    content = load_content([content_dir], require_routines=not routines)
+    return [quality_line(doc) for doc in select_routines(content, routines)]
 
 
 @app.command("list")

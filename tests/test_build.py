@@ -1,0 +1,108 @@
+"""`handouts build`: what it refuses, what it prints, and that it never leaves a broken file."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from handouts.cli import app
+
+from pdfcheck import missing_texts
+
+ROOT = Path(__file__).resolve().parent.parent
+CHECKS = ROOT / "tests" / "cases" / "checks"
+
+
+def content_with(tmp: Path, *routine_files: Path, text_edit=None) -> Path:
+    content = tmp / "content"
+    content.mkdir()
+    for f in routine_files:
+        text = f.read_text()
+        if text_edit:
+            text = text_edit(text)
+        (content / f.name).write_text(text)
+    return content
+
+
+def run(*args: str):
+    return CliRunner().invoke(app, list(args))
+
+
+def test_build_prints_paths_and_a_quality_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = run("build", "self-neck-back", "-l", "handout-a4", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    pdf = tmp_path / "self-neck-back--handout-a4.pdf"
+    assert result.output.splitlines()[0] == str(pdf) and pdf.exists()
+    quality = [line for line in result.output.splitlines() if line.startswith("quality: self-neck-back:")]
+    assert len(quality) == 1
+    assert "Flesch-Kincaid" in quality[0] and "PEMAT" in quality[0] and "safety rules 6/6 met" in quality[0]
+
+
+def test_build_refuses_a_routine_that_breaks_a_safety_rule(tmp_path, monkeypatch):
+    content = content_with(tmp_path, CHECKS / "neck-red-flags.yaml")
+    monkeypatch.chdir(tmp_path)
+    result = run("build", "--content", "content", "-l", "handout-a4", "--out", "out")
+    assert result.exit_code == 1
+    assert "content/neck-red-flags.yaml:" in result.output and "neck-red-flags" in result.output
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+    assert content.exists()
+
+
+def test_waived_rule_builds(tmp_path, monkeypatch):
+    content_with(tmp_path, CHECKS / "waived.yaml")
+    monkeypatch.chdir(tmp_path)
+    result = run("build", "--content", "content", "-l", "handout-a4", "--out", "out")
+    assert result.exit_code == 0, result.output
+    assert "waived" in result.output
+
+
+def test_a_glyph_no_font_has_is_named_and_old_output_survives(tmp_path, monkeypatch):
+    good = content_with(tmp_path, CHECKS / "good.yaml")
+    monkeypatch.chdir(tmp_path)
+    assert run("build", "--content", "content", "-l", "handout-a4", "--out", "out").exit_code == 0
+    pdf = tmp_path / "out" / "good--handout-a4.pdf"
+    before = pdf.read_bytes()
+    text = (good / "good.yaml").read_text().replace("title: Ease a stiff neck", "title: Ease a stiff neck \U0001F600")
+    (good / "good.yaml").write_text(text)
+    result = run("build", "--content", "content", "-l", "handout-a4", "--out", "out")
+    assert result.exit_code == 1
+    assert "content/good.yaml:3: title: no font can print '\U0001F600' (U+1F600 GRINNING FACE)" in result.output
+    assert pdf.read_bytes() == before
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["good--handout-a4.pdf"]
+
+
+def test_unknown_routine_and_layout_are_clear_errors(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = run("build", "no-such-routine", "--out", str(tmp_path))
+    assert result.exit_code == 1 and "no-such-routine: no routine with this id or path; known ids:" in result.output
+    result = run("build", "self-neck-back", "-l", "handout-a3", "--out", str(tmp_path))
+    assert result.exit_code == 1 and "unknown layout 'handout-a3'" in result.output
+    result = run("build", "self-neck-back", "-l", "handout-base", "--out", str(tmp_path))
+    assert result.exit_code == 1 and "layout 'handout-base' is abstract" in result.output
+
+
+def test_same_output_twice_is_refused(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = run("build", "self-neck-back", "content/self-neck-back.yaml", "-l", "handout-a4", "--out", str(tmp_path))
+    assert result.exit_code == 1 and "twice" in result.output
+    assert not list(tmp_path.iterdir())
+
+
+def test_routine_given_as_a_file_path(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = run("build", str(CHECKS / "good.yaml"), "-l", "handout-letter", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "good--handout-letter.pdf").exists()
+
+
+def test_personalisation_and_note(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = run("build", "partner-back", "-l", "handout-a4", "--out", str(tmp_path), "--for", "Zoë & Ørjan <3",
+                 "--date", "1 March 2027", "--clinician", "Dr Ng", "--note", "Twice daily; stop if sore > 2 days.")
+    assert result.exit_code == 0, result.output
+    assert missing_texts(tmp_path / "partner-back--handout-a4.pdf",
+                         ["Prepared for: Zoë & Ørjan <3", "By: Dr Ng", "Date: 1 March 2027",
+                          "Twice daily; stop if sore > 2 days."]) == []
