@@ -1,0 +1,210 @@
+"""Body maps, hand pictograms and pressure scales: shapes, highlights and bounds."""
+
+from __future__ import annotations
+
+import pytest
+from reportlab.graphics.shapes import Circle, Drawing, Group, Polygon, String
+
+from handouts.models import Direction, HandUse, Motion, Pressure, Region
+from handouts.render import illustrate as il
+
+VIEW_REGIONS = [(view, region) for region in Region for view in sorted(il.REGION_VIEWS[region])]
+PALETTE = il.Palette()
+
+
+def leaves(node):
+    """Every drawn shape, with group transforms ignored (only colours and kinds matter here)."""
+    for shape in getattr(node, "contents", []):
+        if isinstance(shape, Group):
+            yield from leaves(shape)
+        else:
+            yield shape
+
+
+def fills(drawing: Drawing) -> set[str]:
+    return {s.fillColor.hexval() for s in leaves(drawing)
+            if isinstance(s, (Polygon, Circle)) and s.fillColor is not None}
+
+
+def highlight_boxes(drawing: Drawing, base: Drawing) -> list[tuple[float, ...]]:
+    """Bounds of the filled polygons whose colour the plain map does not use: the highlights."""
+    plain = fills(base)
+    return [tuple(round(v, 1) for v in s.getBounds()) for s in leaves(drawing)
+            if isinstance(s, Polygon) and s.fillColor is not None and s.fillColor.hexval() not in plain]
+
+
+def assert_inside(d: Drawing, width: float, height: float, what: str = ""):
+    assert (d.width, d.height) == (width, height), what
+    x0, y0, x1, y1 = d.getBounds()
+    eps = 1e-6
+    assert x0 >= -eps and y0 >= -eps and x1 <= width + eps and y1 <= height + eps, f"{what}: {(x0, y0, x1, y1)}"
+
+
+# --------------------------------------------------------------------------- regions and views
+
+
+def test_every_region_is_drawn_in_some_view():
+    assert set(il.REGION_VIEWS) == set(Region)
+    missing = [r.value for r, views in il.REGION_VIEWS.items() if not views]
+    assert missing == []
+    assert {v for views in il.REGION_VIEWS.values() for v in views} == {"back", "side", "front"}
+
+
+@pytest.mark.parametrize("view", ["back", "side", "front"])
+def test_highlighting_a_region_adds_its_own_filled_shapes(view):
+    base = il.body_map([], [], view=view)
+    assert highlight_boxes(base, base) == []
+    seen: dict[tuple, Region] = {}
+    for region in (r for r in Region if view in il.REGION_VIEWS[r]):
+        boxes = highlight_boxes(il.body_map([region], [], view=view), base)
+        assert boxes, f"{region.value} is not highlighted in the {view} view"
+        key = tuple(sorted(boxes))
+        assert key not in seen, f"{region.value} draws the same highlight as {seen.get(key)}"
+        seen[key] = region
+
+
+def test_region_outside_the_view_is_left_out():
+    plain = il.body_map([], [], view="side")
+    chest_on_back = il.body_map([Region.upper_chest], [Motion.glide], view="back")
+    assert fills(chest_on_back) == fills(il.body_map([], [], view="back"))
+    assert highlight_boxes(il.body_map([Region.upper_chest], [], view="side"), plain)
+
+
+def test_back_view_draws_the_spine_as_dots():
+    back = il.body_map([Region.beside_spine], [], view="back")
+    primary = il.Palette().primary.lower().lstrip("#")
+    dots = [s for s in leaves(back) if isinstance(s, Circle) and s.fillColor is not None
+            and s.fillColor.hexval().lower().endswith(primary)]
+    assert len(dots) >= 15
+    assert len({round(s.cx, 3) for s in dots}) == 1  # one vertical line of dots
+
+
+@pytest.mark.parametrize(
+    ("regions", "view"),
+    [
+        ([Region.scm], "side"),
+        ([Region.side_of_neck], "side"),
+        ([Region.scm, Region.side_of_neck], "side"),
+        ([Region.upper_chest], "front"),
+        ([Region.upper_chest, Region.shoulders], "front"),
+        ([Region.shoulder_blades], "back"),
+        ([Region.upper_trapezius], "back"),
+        ([Region.upper_trapezius, Region.back_of_neck, Region.scm], "side"),  # the side shows all three
+        ([Region.upper_trapezius, Region.back_of_neck, Region.shoulder_blades], "back"),
+        ([], "back"),
+    ],
+)
+def test_choose_view(regions, view):
+    assert il.choose_view(regions) == view
+
+
+def test_view_defaults_to_the_chosen_one_and_rejects_unknown_views():
+    assert fills(il.body_map([Region.scm], [])) == fills(il.body_map([Region.scm], [], view="side"))
+    with pytest.raises(ValueError, match="not one of"):
+        il.body_map([Region.scm], [], view="top")
+
+
+# --------------------------------------------------------------------------- marks and bounds
+
+
+@pytest.mark.parametrize(("view", "region"), VIEW_REGIONS, ids=[f"{v}-{r.value}" for v, r in VIEW_REGIONS])
+def test_marks_stay_inside_the_drawing(view, region):
+    for motion in Motion:
+        d = il.body_map([region], [motion], view=view, hold_seconds="10-20")
+        assert_inside(d, 113.0, 113.0, f"{motion.value}")
+    for direction in Direction:  # three marks side by side reach further out than one
+        motions = [Motion.stretch, Motion.glide, Motion.circles]
+        d = il.body_map([region], motions, direction=direction, view=view)
+        assert_inside(d, 113.0, 113.0, f"{direction.value} {[m.value for m in motions]}")
+
+
+@pytest.mark.parametrize(("width", "height"), [(57.0, 57.0), (200.0, 80.0), (70.0, 150.0), (30.0, 30.0)])
+def test_any_box_size_is_respected(width, height):
+    for view in ("back", "side", "front"):
+        regions = [r for r in Region if view in il.REGION_VIEWS[r]]
+        d = il.body_map(regions, [Motion.hold, Motion.glide, Motion.knead], direction=Direction.outward,
+                        view=view, hold_seconds="10-20", width=width, height=height)
+        assert_inside(d, width, height, view)
+
+
+def test_each_motion_draws_a_different_mark():
+    base = il.body_map([Region.upper_back], [], view="back")
+    signatures = set()
+    for motion in Motion:
+        d = il.body_map([Region.upper_back], [motion], view="back")
+        extra = len(list(leaves(d))) - len(list(leaves(base)))
+        assert extra > 0, motion.value
+        signatures.add(tuple(sorted(type(s).__name__ for s in leaves(d))))
+    assert len(signatures) >= 8  # shapes differ in kind and number, not just position
+
+
+def test_direction_turns_the_arrows():
+    def arrow_tips(direction):
+        d = il.body_map([Region.beside_spine], [Motion.glide], direction=direction, view="back")
+        return sorted(tuple(round(v, 1) for v in s.getBounds()) for s in leaves(d)
+                      if isinstance(s, Polygon) and len(s.points) == 6)
+
+    assert len({tuple(arrow_tips(d)) for d in (Direction.up, Direction.down, Direction.outward, Direction.inward)}) == 4
+    assert len(arrow_tips(Direction.up_and_down)) == 2 * len(arrow_tips(Direction.up))
+
+
+def test_hold_is_labelled_with_its_time():
+    d = il.body_map([Region.upper_trapezius], [Motion.hold], hold_seconds="10-20")
+    texts = [s.text for s in leaves(d) if isinstance(s, String)]
+    assert texts == ["10–20 s"]
+    assert not [s for s in leaves(il.body_map([Region.upper_trapezius], [Motion.hold])) if isinstance(s, String)]
+
+
+@pytest.mark.parametrize(("given", "shown"), [("10-20", "10–20 s"), ("10-20 s", "10–20 s"), ("30", "30 s"),
+                                              ("5 to 10 seconds", "5–10 s"), ("a few s", "a few sec"),
+                                              ("a few seconds", "a few seconds")])
+def test_hold_text(given, shown):
+    from handouts.render.bodymap import hold_text
+
+    assert hold_text(given) == shown
+
+
+# --------------------------------------------------------------------------- pictograms and pressure
+
+
+def test_every_hand_use_has_its_own_pictogram():
+    accent = PALETTE.accent.lower().lstrip("#")
+    signatures = {}
+    for hand_use in HandUse:
+        d = il.hand_pictogram(hand_use, size=28.0)
+        assert_inside(d, 28.0, 28.0, hand_use.value)
+        assert any(f.lower().endswith(accent) for f in fills(d)), f"{hand_use.value}: no working part highlighted"
+        signature = tuple((type(s).__name__, str(getattr(s, "fillColor", None)),
+                           tuple(round(v, 2) for v in s.getBounds())) for s in leaves(d))
+        assert signature not in signatures, f"{hand_use.value} looks like {signatures.get(signature)}"
+        signatures[signature] = hand_use.value
+
+
+@pytest.mark.parametrize(("pressure", "level"), [(Pressure.light, 1), (Pressure.moderate, 2), (Pressure.firm, 3)])
+def test_pressure_scale_fills_up_to_the_level(pressure, level):
+    accent = PALETTE.accent.lower().lstrip("#")
+    for width, height in ((60.0, 14.0), (30.0, 11.0)):
+        d = il.pressure_scale(pressure, width=width, height=height)
+        assert_inside(d, width, height, pressure.value)
+        bars = [s for s in leaves(d) if isinstance(s, Polygon)]
+        assert len(bars) == 3
+        assert [b.fillColor.hexval().lower().endswith(accent) for b in bars] == [True] * level + [False] * (3 - level)
+        heights = [b.getBounds()[3] - b.getBounds()[1] for b in bars]
+        assert heights == sorted(heights) and heights[0] < heights[-1]
+        assert not [s for s in leaves(d) if isinstance(s, String)]
+
+
+def test_palette_colours_are_used():
+    brand = il.Palette(primary="#112233", accent="#aa3300", muted="#445566", light="#fafafa")
+    assert "0xaa3300" in fills(il.hand_pictogram(HandUse.palm, palette=brand))
+    assert "0xaa3300" in fills(il.pressure_scale(Pressure.firm, palette=brand))
+    assert "0xfafafa" in fills(il.body_map([Region.scm], [], palette=brand))
+
+
+def test_legend_items_draw_at_the_size_asked():
+    items = il.legend_items()
+    assert len(items) == 2 + len(Motion)
+    for label, factory in items:
+        assert label
+        assert_inside(factory(size=14.0), 14.0, 14.0, label)
+    assert [label for label, _ in il.legend_items([Motion.hold])][2:] == ["press and hold"]
