@@ -282,6 +282,8 @@ def problems_from(
             field, reworded = _MODEL_ERROR_FIELDS[err["type"]]
             rel = rel + (field,)
             message = reworded or message
+            if message.startswith(f"{field}: "):  # the field name is printed before the message already
+                message = message[len(field) + 2:]
         found.append((base + rel, message, err["type"]))
     # A misspelt required key shows up twice: as unknown ('titel') and as missing
     # ('title'). The suggestion already says it all, so the 'missing' line goes.
