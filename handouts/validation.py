@@ -15,6 +15,7 @@ from enum import Enum
 from typing import Any, Callable, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import PydanticCustomError
 
 from .errors import HandoutsError, Problem
 from .yamlio import Loc, Located
@@ -275,7 +276,11 @@ def problems_from(
     ``locate`` lets a caller place a problem in another file (merged layouts)."""
     locate = locate or located.problem
     found: list[tuple[Loc, str, str]] = []
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    data = _dig(located.data, base)
+    error_locs = [_data_loc(data, tuple(e["loc"])) for e in errors]
+    errors += _block_checks(root, data, (), error_locs)
+    for err in errors:
         rel = _data_loc(_dig(located.data, base), tuple(err["loc"]))
         message = _message(err, rel, root)
         if err["type"] in _MODEL_ERROR_FIELDS:
@@ -301,6 +306,46 @@ def problems_from(
         seen.add((loc, message))
         out.append(locate(loc, message))
     return sorted(out, key=lambda p: (p.file, p.line or 0, p.field))
+
+
+def _block_checks(model: type[BaseModel], data: Any, loc: Loc, error_locs: list[Loc]) -> list[dict]:
+    """Whole-block checks (steps or phases, logo needs logo_alt...) of blocks whose fields failed.
+
+    Pydantic runs a model's ``after`` validators only once all its fields are
+    valid, so a file with a wrong word *and* both steps and phases would show
+    one problem now and the other after the fix. Here those checks run on the
+    raw values of every block that had field errors; a check that cannot make
+    sense of raw values is skipped, so this only ever adds true problems.
+    """
+    if not isinstance(data, dict):
+        return []
+    out: list[dict] = []
+    if any(e[: len(loc)] == loc and len(e) > len(loc) for e in error_locs):
+        raw = {k: v for k, v in data.items() if k in model.model_fields}
+        for decorator in model.__pydantic_decorators__.model_validators.values():
+            if decorator.info.mode != "after":
+                continue
+            try:
+                decorator.func(model.model_construct(**raw))
+            except PydanticCustomError as exc:
+                out.append({"type": exc.type, "loc": loc, "msg": exc.message(), "ctx": exc.context, "input": data})
+            except Exception:  # noqa: BLE001 - raw values the check was not written for
+                continue
+    for name, value in data.items():
+        if name not in model.model_fields:
+            continue
+        for tp in _unwrap(model.model_fields[name].annotation):
+            if isinstance(tp, _DictOf) and isinstance(value, dict):
+                for key, sub in value.items():
+                    for sub_tp in _unwrap(tp.value):
+                        if _is_model(sub_tp):
+                            out += _block_checks(sub_tp, sub, loc + (name, key), error_locs)
+            elif _is_model(tp) and isinstance(value, list):
+                for i, item in enumerate(value):
+                    out += _block_checks(tp, item, loc + (name, i), error_locs)
+            elif _is_model(tp):
+                out += _block_checks(tp, value, loc + (name,), error_locs)
+    return out
 
 
 def _dig(data: Any, loc: Loc) -> Any:
