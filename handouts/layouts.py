@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from .errors import HandoutsError, Problem, display_path, unexpected
 from .layout_models import Layout
@@ -159,17 +159,51 @@ class LayoutLibrary:
             layout = Layout.model_validate(merged)
         except ValidationError as exc:
             merged_doc = Located(path=leaf.path, data=merged)
-            raise HandoutsError(problems_from(exc, merged_doc, Layout, locate=locate)) from None
+            problems = problems_from(exc, merged_doc, Layout, locate=locate)
+            refs = _references_despite(merged, exc)
+            raise HandoutsError(_sorted(problems + [locate(loc, msg) for loc, msg in _one_per_place(refs)])) from None
         refs = layout.reference_problems()
         if refs:
-            # one problem per place: a name that points nowhere is reported once,
-            # not again by every check that follows the same name
-            first: dict[tuple, str] = {}
-            for loc, msg in refs:
-                first.setdefault(tuple(loc), msg)
-            raise HandoutsError(sorted((locate(loc, msg) for loc, msg in first.items()),
-                                       key=lambda p: (p.file, p.line or 0, p.field)))
+            raise HandoutsError(_sorted([locate(loc, msg) for loc, msg in _one_per_place(refs)]))
         return layout
+
+
+def _one_per_place(refs: list[tuple[tuple, str]]) -> list[tuple[tuple, str]]:
+    """A name that points nowhere is reported once, not again by every check that follows it."""
+    first: dict[tuple, str] = {}
+    for loc, msg in refs:
+        first.setdefault(tuple(loc), msg)
+    return list(first.items())
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.file, p.line or 0, p.field))
+
+
+# The parts of a layout that Layout.reference_problems() reads.
+_REFERENCE_PARTS = ("kind", "min_font_size", "styles", "boxes", "header", "footer", "sections")
+
+
+def _references_despite(merged: dict, exc: ValidationError) -> list[tuple[tuple, str]]:
+    """Name checks (unknown styles, missing safety section...) even when other fields failed,
+    so a bad margin and an unknown style name are reported in the same run.
+
+    Only when every part the name checks read is valid on its own; otherwise
+    they would report names as unknown merely because their block failed."""
+    failed = {e["loc"][0] for e in exc.errors() if e["loc"]}
+    if failed & set(_REFERENCE_PARTS):
+        return []
+    parts: dict[str, Any] = {}
+    for name in _REFERENCE_PARTS:
+        if name in merged:
+            try:
+                parts[name] = TypeAdapter(Layout.model_fields[name].annotation).validate_python(merged[name])
+            except ValidationError:
+                return []
+    try:
+        return Layout.model_construct(**parts).reference_problems()
+    except Exception:  # noqa: BLE001 - a partial layout the checks cannot read: report the rest
+        return []
 
 
 def load_layouts_from(files: list[Path]) -> list[Layout]:
