@@ -180,30 +180,32 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.file, p.line or 0, p.field))
 
 
-# The parts of a layout that Layout.reference_problems() reads.
-_REFERENCE_PARTS = ("kind", "min_font_size", "styles", "boxes", "header", "footer", "sections")
+# Every name check depends on these; when they fail, name checks would only mislead.
+_NAME_CHECK_BASIS = {"kind", "styles"}
 
 
 def _references_despite(merged: dict, exc: ValidationError) -> list[tuple[tuple, str]]:
     """Name checks (unknown styles, missing safety section...) even when other fields failed,
     so a bad margin and an unknown style name are reported in the same run.
 
-    Only when every part the name checks read is valid on its own; otherwise
-    they would report names as unknown merely because their block failed."""
-    failed = {e["loc"][0] for e in exc.errors() if e["loc"]}
-    if failed & set(_REFERENCE_PARTS):
+    The checks run on every top-level part that is valid on its own; what
+    they say about a part that failed is dropped (that part has its own
+    problem already), and when styles or kind failed they are not run at all."""
+    failed = {str(e["loc"][0]) for e in exc.errors() if e["loc"]}
+    if not failed or failed & _NAME_CHECK_BASIS:
         return []
     parts: dict[str, Any] = {}
-    for name in _REFERENCE_PARTS:
-        if name in merged:
+    for name, value in merged.items():
+        if name in Layout.model_fields and name not in failed:
             try:
-                parts[name] = TypeAdapter(Layout.model_fields[name].annotation).validate_python(merged[name])
+                parts[name] = TypeAdapter(Layout.model_fields[name].annotation).validate_python(value)
             except ValidationError:
-                return []
+                failed.add(name)
     try:
-        return Layout.model_construct(**parts).reference_problems()
+        refs = Layout.model_construct(**parts).reference_problems()
     except Exception:  # noqa: BLE001 - a partial layout the checks cannot read: report the rest
         return []
+    return [(loc, msg) for loc, msg in refs if not loc or str(loc[0]) not in failed]
 
 
 def load_layouts_from(files: list[Path]) -> list[Layout]:
