@@ -413,7 +413,9 @@ def back_view() -> ViewArt:
            .curve((56.6, 78.6), (56.2, 77.4), (55.0, 76.9))
            .curve((52.0, 76.0), (48.0, 76.0), (45.0, 76.9))
            .curve((43.8, 77.4), (43.4, 78.6), (43.2, 80.6)).pts)
-    regions[Region.suboccipitals] = _region(sub, (50.0, 78.2), (1, 0), None, 4.5, 2.0)
+    # One band across the skull base, worked on each side of the spine.
+    sub_anchor = Anchor((46.4, 78.3), (-1.0, 0.0), (-1.0, 0.0), 2.6, 1.8)
+    regions[Region.suboccipitals] = RegionArt([sub], [sub_anchor.mirrored(), sub_anchor])
 
     regions[Region.back_of_neck] = _pair(_region(rrect(51.0, 70.2, 55.0, 78.6, 1.8), (53.0, 74.4), (0, -1), (1, 0), 3.6, 2.2))
     regions[Region.upper_trapezius] = _pair(_region(
@@ -430,12 +432,13 @@ def back_view() -> ViewArt:
                   .to(51.3, 40.0).pts)
     regions[Region.upper_back] = _pair(_region(upper_back, (59.0, 47.0), (0, -1), (1, 0), 5.0, 3.2))
     regions[Region.beside_spine] = _pair(_region(rrect(51.1, 18.5, 54.7, 68.0, 1.8), (52.9, 42.0), (0, -1), (1, 0), 9.0, 1.9))
-    ribs = (Pen(56.0, 44.0).to(67.4, 44.0).curve((66.3, 39.0), (65.4, 34.0), (65.6, 29.0))
-            .curve((62.0, 28.0), (58.5, 29.0), (56.0, 30.5))
-            .curve((55.5, 35.0), (55.5, 40.0), (56.0, 44.0)).pts)
-    rib_lines = [_centre_line((56.4, y + 2.0), (59.5, y + 1.5), (63.0, y - 0.5), (67.0 - (42.0 - y) * 0.12, y - 3.0), 10)
-                 for y in (41.0, 36.5, 32.0)]
-    regions[Region.ribs] = _pair(_region(ribs, (61.2, 36.8), (0.92, -0.4), (0.92, -0.4), 4.2, 3.2, rib_lines))
+    ribs = (Pen(56.4, 45.0).curve((60.0, 45.2), (64.5, 44.2), (68.4, 42.0))
+            .curve((67.8, 37.5), (66.0, 32.5), (65.7, 28.8))
+            .curve((62.5, 30.4), (59.5, 32.0), (56.4, 33.8))
+            .curve((56.0, 37.5), (56.0, 41.0), (56.4, 45.0)).pts)
+    rib_lines = [_centre_line((56.6, y), (59.6, y - 0.2), (63.0, y - 1.4), (67.6 - (41.4 - y) * 0.2, y - 3.4), 10)
+                 for y in (41.4, 37.6)]
+    regions[Region.ribs] = _pair(_region(ribs, (61.4, 37.8), (0.92, -0.4), (0.92, -0.4), 4.2, 3.2, rib_lines))
     lower = (Pen(51.3, 31.5).curve((56.0, 31.5), (61.0, 30.0), (65.6, 28.5))
              .curve((65.8, 23.0), (67.4, 19.0), (68.4, 14.0))
              .curve((64.0, 15.5), (60.0, 16.5), (57.0, 17.6))
@@ -450,7 +453,8 @@ def back_view() -> ViewArt:
         landmarks=[(scapula_r, True), (mirror(scapula_r), True), (scap_spine_r, False),
                    ([mirror_point(p) for p in scap_spine_r], False), (sacrum, True), (cleft, False)],
         regions=regions,
-        windows=[(17.0, 44.0, 83.0, 100.6), (15.0, 26.0, 85.0, 100.6), (14.0, -3.0, 86.0, 100.6)],
+        windows=[(25.0, 57.0, 75.0, 100.6), (17.0, 44.0, 83.0, 100.6), (15.0, 26.0, 85.0, 100.6),
+                 (14.0, -3.0, 86.0, 100.6)],
         spine=[(50.0, 76.6), (50.0, 17.6)],
     )
 
@@ -483,10 +487,10 @@ def front_view() -> ViewArt:
             .curve((69.0, 63.6), (66.5, 62.8), (63.5, 62.7))
             .curve((61.0, 62.6), (58.8, 64.0), (56.4, 70.2)).pts)
     regions[Region.upper_trapezius] = _pair(_region(trap, (63.6, 64.8), unit(8, -3), unit(8, -3), 4.5, 1.4))
-    chest = (Pen(51.2, 64.6).curve((55.5, 64.8), (59.0, 61.8), (63.5, 61.9))
-             .curve((66.5, 62.0), (69.0, 62.4), (70.4, 61.0))
-             .curve((70.6, 58.0), (69.8, 55.0), (69.0, 52.0))
-             .curve((64.0, 51.0), (57.0, 51.5), (51.2, 52.5)).pts)
+    chest = (Pen(51.4, 64.6).curve((55.5, 64.8), (59.0, 61.8), (63.5, 61.9))
+             .curve((66.0, 62.0), (68.2, 62.2), (69.6, 61.2))
+             .curve((69.0, 58.0), (68.0, 55.0), (66.4, 52.6))
+             .curve((62.0, 50.6), (56.0, 51.0), (51.4, 52.4)).pts)
     regions[Region.upper_chest] = _pair(_region(chest, (59.2, 57.4), (1, 0), (1, 0), 5.5, 3.6))
     regions[Region.shoulders] = _pair(_region(_shoulder_cap_right(), (74.6, 59.6), (0, -1), (1, 0), 3.2, 3.0))
     regions[Region.upper_arms] = _pair(_region(_upper_arm_right(), (74.6, 42.5), (0, -1), (1, 0), 6.5, 2.6))
@@ -497,8 +501,8 @@ def front_view() -> ViewArt:
         landmarks=[(scm_r, True), (mirror(scm_r), True), (clavicle_r, False), ([mirror_point(p) for p in clavicle_r], False),
                    (pec_r, False), ([mirror_point(p) for p in pec_r], False)],
         regions=regions,
-        windows=[(17.0, 36.0, 83.0, 100.6), (14.0, -3.0, 86.0, 100.6)],
-        overview=0,
+        windows=[(25.0, 57.0, 75.0, 100.6), (17.0, 36.0, 83.0, 100.6), (14.0, -3.0, 86.0, 100.6)],
+        overview=1,
     )
 
 
@@ -578,8 +582,8 @@ def side_view() -> ViewArt:
         parts=[torso, head, ear, arm],
         landmarks=[(scm, True), (clavicle, False), (ear_inner, False), (eye, False)],
         regions=regions,
-        windows=[(22.0, 24.0, 78.0, 99.0), (20.0, -3.0, 80.0, 99.0)],
-        overview=0,
+        windows=[(26.0, 40.0, 74.0, 99.0), (22.0, 24.0, 78.0, 99.0), (20.0, -3.0, 80.0, 99.0)],
+        overview=1,
     )
 
 
@@ -632,26 +636,58 @@ def _polyline(pts: Sequence[Point], colour: Color, width: float, dash=None) -> P
                     strokeDashArray=dash)
 
 
-def _head(tip: Point, d: Point, ink: Ink) -> list[Point]:
-    ln, hw = 4.2 * ink.s, 2.8 * ink.s
+HEAD_LENGTH, HEAD_HALF_WIDTH = 4.2, 2.8
+
+
+def _head(tip: Point, d: Point, ink: Ink, scale: float = 1.0) -> list[Point]:
+    ln, hw = HEAD_LENGTH * ink.s * scale, HEAD_HALF_WIDTH * ink.s * scale
     bx, by = tip[0] - d[0] * ln, tip[1] - d[1] * ln
     return [tip, (bx - d[1] * hw, by + d[0] * hw), (bx + d[1] * hw, by - d[0] * hw)]
 
 
-def _stroke(g: Group, pts: Sequence[Point], ink: Ink, heads: Sequence[tuple[Point, Point]] = (), width: float | None = None):
-    """A line with arrowheads at (tip, direction) pairs, on a white halo so it reads over hatching."""
+def _shorten(pts: list[Point], length: float) -> tuple[list[Point], Point]:
+    """Remove ``length`` from the end of a line; returns the rest and the point where it now ends."""
+    left = length
+    pts = list(pts)
+    while len(pts) > 1:
+        seg = math.dist(pts[-1], pts[-2])
+        if seg >= left:
+            t = left / seg if seg else 0.0
+            end = (pts[-1][0] + (pts[-2][0] - pts[-1][0]) * t, pts[-1][1] + (pts[-2][1] - pts[-1][1]) * t)
+            return pts[:-1] + [end], end
+        left -= seg
+        pts.pop()
+    return pts, pts[0]
+
+
+def _stroke(g: Group, pts: Sequence[Point], ink: Ink, heads: Sequence[tuple[Point, Point]] = (),
+            width: float | None = None, head: float = 1.0):
+    """A line with arrowheads at (tip, direction) pairs, on a white halo so it reads over hatching.
+
+    On a curved line each head is aimed along the chord of its last stretch, so
+    it sits on the curve instead of sticking out along the end tangent.
+    """
     w = width or ink.line
-    trimmed = list(pts)
-    for tip, d in heads:  # stop the shaft short of the tip so the point stays sharp
-        i = 0 if math.dist(trimmed[0], tip) < math.dist(trimmed[-1], tip) else -1
-        trimmed[i] = (tip[0] - d[0] * 2.8 * ink.s, tip[1] - d[1] * 2.8 * ink.s)
-    g.add(_polyline(trimmed, ink.halo, w + 1.6 * ink.s))
+    line = list(pts)
+    tips: list[tuple[Point, Point]] = []
     for tip, d in heads:
-        g.add(Polygon(flat(_head(tip, d, ink)), fillColor=ink.halo, strokeColor=ink.halo, strokeWidth=1.6 * ink.s,
+        at_start = math.dist(line[0], tip) < math.dist(line[-1], tip)
+        if at_start:
+            line.reverse()
+        if len(line) > 2:
+            _, back = _shorten(line, HEAD_LENGTH * ink.s * head)
+            d = unit(tip[0] - back[0], tip[1] - back[1])
+        line, _ = _shorten(line, 0.7 * HEAD_LENGTH * ink.s * head)  # the shaft stops inside the head
+        if at_start:
+            line.reverse()
+        tips.append((tip, d))
+    g.add(_polyline(line, ink.halo, w + 1.6 * ink.s))
+    for tip, d in tips:
+        g.add(Polygon(flat(_head(tip, d, ink, head)), fillColor=ink.halo, strokeColor=ink.halo, strokeWidth=1.6 * ink.s,
                       strokeLineJoin=1))
-    g.add(_polyline(trimmed, ink.mark, w))
-    for tip, d in heads:
-        g.add(Polygon(flat(_head(tip, d, ink)), fillColor=ink.mark, strokeColor=ink.mark, strokeWidth=0.3 * ink.s,
+    g.add(_polyline(line, ink.mark, w))
+    for tip, d in tips:
+        g.add(Polygon(flat(_head(tip, d, ink, head)), fillColor=ink.mark, strokeColor=ink.mark, strokeWidth=0.3 * ink.s,
                       strokeLineJoin=1))
 
 
@@ -682,23 +718,20 @@ def _arrow(g: Group, at: Point, d: Point, length: float, sense: str, ink: Ink):
 
 
 def _circle_arrow(g: Group, at: Point, r: float, clockwise: bool, ink: Ink):
-    sweep = -300 if clockwise else 300
-    start = 120 if clockwise else 60
+    sweep = -290 if clockwise else 290
+    start = 135 if clockwise else 45
     pts = []
-    for i in range(25):
-        a = math.radians(start + sweep * i / 24)
+    for i in range(37):
+        a = math.radians(start + sweep * i / 36)
         pts.append((at[0] + r * math.cos(a), at[1] + r * math.sin(a)))
-    end_a = math.radians(start + sweep)
-    tangent = (-math.sin(end_a), math.cos(end_a)) if not clockwise else (math.sin(end_a), -math.cos(end_a))
-    tip = (pts[-1][0] + tangent[0] * 1.2 * ink.s, pts[-1][1] + tangent[1] * 1.2 * ink.s)
-    _stroke(g, pts[:-1] + [tip], ink, [(tip, tangent)])
+    _stroke(g, pts, ink, [(pts[-1], (0.0, 0.0))], head=0.8)
 
 
 def _loops(g: Group, at: Point, d: Point, length: float, ink: Ink, head: bool):
     """A line of small circles travelling along d (friction circles)."""
     turns = 3
     b = 2.0 * ink.s
-    a = length / (2 * math.pi * turns + 2 * b / max(length, 1e-6) * 0)  # advance per radian
+    a = length / (2 * math.pi * turns)  # advance per radian; b > a makes the loops
     n = (-d[1], d[0])
     pts = []
     steps = 18 * turns
@@ -708,7 +741,7 @@ def _loops(g: Group, at: Point, d: Point, length: float, ink: Ink, head: bool):
         v = b * (1 - math.cos(th)) - b
         pts.append((at[0] + d[0] * u + n[0] * v, at[1] + d[1] * u + n[1] * v))
     if head:
-        tip = (pts[-1][0] + d[0] * 2.6 * ink.s, pts[-1][1] + d[1] * 2.6 * ink.s)
+        tip = (pts[-1][0] + d[0] * 4.6 * ink.s, pts[-1][1] + d[1] * 4.6 * ink.s)
         _stroke(g, pts + [tip], ink, [(tip, d)], width=ink.line * 0.85)
     else:
         _stroke(g, pts, ink, width=ink.line * 0.85)
@@ -717,35 +750,32 @@ def _loops(g: Group, at: Point, d: Point, length: float, ink: Ink, head: bool):
 def _chevrons(g: Group, at: Point, d: Point, ink: Ink, double: bool):
     """Pairs of chevrons pointing at each other across the muscle (squeeze)."""
     n = (-d[1], d[0])
-    size = 3.0 * ink.s
+    size = 3.4 * ink.s
     for side in (1, -1):
-        offsets = (3.4, 6.4) if double else (3.8,)
+        offsets = (4.6, 7.8) if double else (5.0,)
         for off in offsets:
             cx, cy = at[0] + n[0] * side * off * ink.s, at[1] + n[1] * side * off * ink.s
             tip = (cx - n[0] * side * size * 0.5, cy - n[1] * side * size * 0.5)
             wing = (cx + n[0] * side * size * 0.5, cy + n[1] * side * size * 0.5)
             pts = [(wing[0] + d[0] * size, wing[1] + d[1] * size), tip, (wing[0] - d[0] * size, wing[1] - d[1] * size)]
-            g.add(_polyline(pts, ink.halo, ink.line + 1.6 * ink.s))
-            g.add(_polyline(pts, ink.mark, ink.line))
+            g.add(_polyline(pts, ink.halo, ink.line * 1.2 + 1.6 * ink.s))
+            g.add(_polyline(pts, ink.mark, ink.line * 1.2))
 
 
 def _rock(g: Group, at: Point, d: Point, ink: Ink):
-    """An arch with heads at both ends: rock side to side and back."""
-    r = 5.2 * ink.s
+    """A shallow arch with heads at both ends: rock side to side and back."""
+    r = 8.0 * ink.s
     n = (-d[1], d[0])
     if n[1] < 0 or (n[1] == 0 and n[0] < 0):
         n = (-n[0], -n[1])
-    centre = (at[0] - n[0] * r * 0.45, at[1] - n[1] * r * 0.45)
+    half = math.radians(58)
+    centre = (at[0] - n[0] * r * 0.8, at[1] - n[1] * r * 0.8)
     base = math.atan2(n[1], n[0])
-    half = math.radians(72)
     pts = []
-    for i in range(21):
-        a = base - half + 2 * half * i / 20
+    for i in range(25):
+        a = base - half + 2 * half * i / 24
         pts.append((centre[0] + r * math.cos(a), centre[1] + r * math.sin(a)))
-    a0, a1 = base - half, base + half
-    t0 = (math.sin(a0), -math.cos(a0))
-    t1 = (-math.sin(a1), math.cos(a1))
-    _stroke(g, pts, ink, [(pts[0], t0), (pts[-1], t1)])
+    _stroke(g, pts, ink, [(pts[0], (0.0, 0.0)), (pts[-1], (0.0, 0.0))], head=0.9)
 
 
 def _ball(g: Group, at: Point, d: Point, sense: str, ink: Ink):
@@ -769,9 +799,6 @@ def _ball(g: Group, at: Point, d: Point, sense: str, ink: Ink):
             g.add(_polyline([p, q], ink.mark, 0.7 * ink.s))
     g.add(Circle(at[0], at[1], r + 0.8 * ink.s, fillColor=ink.halo, strokeColor=None))
     g.add(Circle(at[0], at[1], r, fillColor=ink.ball, strokeColor=ink.mark, strokeWidth=0.9 * ink.s))
-    seam = [(at[0] + r * 0.6 * math.cos(a), at[1] + r * 0.6 * math.sin(a) - r * 0.15)
-            for a in (math.radians(200 + 140 * i / 8) for i in range(9))]
-    g.add(_polyline(seam, ink.mark, 0.6 * ink.s))
 
 
 def _hold(g: Group, at: Point, ink: Ink):
@@ -821,7 +848,7 @@ def draw_mark(motion: Motion, at: Point, axis: Point, sense: str, length: float,
             start = (at[0] - axis[0] * length / 2, at[1] - axis[1] * length / 2)
             _dot(g, start, 1.7 * ink.s, ink)
     elif motion is Motion.knead:
-        _circle_arrow(g, at, max(3.4 * ink.s, min(room, 4.6 * ink.s)), clockwise, ink)
+        _circle_arrow(g, at, max(4.2 * ink.s, min(room, 5.2 * ink.s)), clockwise, ink)
     elif motion is Motion.circles:
         _loops(g, at, axis, max(length, 10 * ink.s), ink, head=(sense == "one"))
     elif motion is Motion.press_and_release:
@@ -839,7 +866,7 @@ def draw_mark(motion: Motion, at: Point, axis: Point, sense: str, length: float,
     elif motion is Motion.rock:
         _rock(g, at, axis, ink)
     elif motion is Motion.stretch:
-        _arrow(g, at, axis, max(length, 11 * ink.s), "apart", ink)
+        _arrow(g, at, axis, max(length, 17 * ink.s), "apart", ink)
     elif motion is Motion.roll:
         _ball(g, at, axis, sense, ink)
     return g
@@ -968,32 +995,64 @@ def _add_marks(d: Drawing, art: ViewArt, shown: Sequence[Region], motions: Seque
     if not motions or not shown:
         return
     ox, oy = offset
-    min_gap = 12.0 * ink.s  # marks closer than this would overlap: keep the first
-    anchors: list[Anchor] = []
-    for r in shown:
-        for a in art.regions[r].anchors:
-            if all(math.dist(a.at, b.at) * k > min_gap for b in anchors):
-                anchors.append(a)
-    if len(anchors) * len(motions) > 4:
-        # Too many marks crowd the picture: the highlight shows both sides, the marks one.
-        anchors = [a for a in anchors if a.at[0] >= 50.0 - 1e-6] or anchors
     label = hold_text(hold_seconds) if hold_seconds not in (None, "") else None
-    label_at = max(anchors, key=lambda a: a.at[0]) if label and Motion.hold in motions else None
     spacing = 10.0 * ink.s
-    for a in anchors:
+
+    def marks_at(a: Anchor, text: str | None = None) -> list[Group]:
         at = (ox + a.at[0] * k, oy + a.at[1] * k)
         n = (-a.along[1], a.along[0])
+        out = []
         for i, m in enumerate(motions):
             axis, sense = resolve(a, m, direction)
             off = (i - (len(motions) - 1) / 2) * spacing
             p = (at[0] + n[0] * off, at[1] + n[1] * off)
             length = max(9.0 * ink.s, min(2 * a.reach * k, 22.0 * ink.s))
             room = max(2.6 * ink.s, a.room * k)
-            clockwise = a.at[0] >= 50.0
-            text = label if (a is label_at and m is Motion.hold) else None
-            mark = draw_mark(m, p, axis, sense, length, room, clockwise, ink, text,
+            mark = draw_mark(m, p, axis, sense, length, room, a.at[0] >= 50.0, ink,
+                             text if m is Motion.hold else None,
                              label_side=1.0 if a.at[0] >= 50 or art.name == "side" else -1.0)
-            d.add(_inside(mark, box))
+            out.append(_inside(mark, box))
+        return out
+
+    def place(candidates: list[tuple[Region, Anchor]]) -> list[Anchor]:
+        """Anchors in order, skipping any whose marks would sit on another region's marks.
+
+        A region's own anchors are spaced by design (both sides of the spine), so
+        they are only checked against other regions.
+        """
+        placed: list[tuple[Region, Anchor, Rect]] = []
+        for region, a in candidates:
+            x0, y0, x1, y1 = _union(g.getBounds() for g in marks_at(a))
+            room = 1.5 * ink.s  # marks need a little air between them to read as separate
+            bounds = (x0 - room, y0 - room, x1 + room, y1 + room)
+            if all(other_region is region or _overlap(bounds, other) < 0.1 for other_region, _, other in placed):
+                placed.append((region, a, bounds))
+        return [a for _, a, _ in placed]
+
+    candidates = [(r, a) for r in shown for a in art.regions[r].anchors]
+    anchors = place(candidates)
+    if len(anchors) * len(motions) > 4:
+        # Too many marks crowd the picture: the highlight shows both sides, the marks one.
+        anchors = place([(r, a) for r, a in candidates if a.at[0] >= 50.0 - 1e-6]) or anchors
+    label_at = max(anchors, key=lambda a: a.at[0]) if label and Motion.hold in motions else None
+    for a in anchors:
+        for mark in marks_at(a, label if a is label_at else None):
+            d.add(mark)
+
+
+def _union(rects: Iterable[Sequence[float]]) -> Rect:
+    rs = list(rects)
+    return (min(r[0] for r in rs), min(r[1] for r in rs), max(r[2] for r in rs), max(r[3] for r in rs))
+
+
+def _overlap(a: Rect, b: Rect) -> float:
+    """Shared area as a share of the smaller rectangle."""
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    if w <= 0 or h <= 0:
+        return 0.0
+    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1])) or 1e-9
+    return w * h / smaller
 
 
 def _inside(g: Group, box: Rect) -> Group:
