@@ -59,9 +59,16 @@ def validate(
             load_layouts_from(layout_files)
         except HandoutsError as exc:
             problems.extend(exc.problems)
+    batch_files = [f for f in content_files if kind_of(f) == "batch"]
+    if batch_files:
+        from .batch import check_manifest
+
+        for f in batch_files:
+            problems.extend(check_manifest(f))
     if problems:
         fail(HandoutsError(problems))
-    typer.echo(f"ok: {routines} routine(s), {len(layout_files)} layout file(s) valid.")
+    batches = f", {len(batch_files)} batch manifest(s)" if batch_files else ""
+    typer.echo(f"ok: {routines} routine(s), {len(layout_files)} layout file(s){batches} valid.")
 
 
 @app.command()
@@ -99,6 +106,24 @@ def quality_summaries(routines: list[str], content_dir: Path) -> list[str]:
 
     content = load_content([content_dir], require_routines=not routines)
     return [quality_line(doc) for doc in select_routines(content, routines)]
+
+
+@app.command()
+def batch(
+    manifest: Path = typer.Argument(..., help="Batch manifest (*.batch.yaml)."),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes (default: all cores)."),
+    force: bool = typer.Option(False, "--force", help="Rebuild everything, even files that are up to date."),
+    shard: Optional[str] = typer.Option(None, "--shard", help="Build slice I of N (I counts from 0): roster rows whose index modulo N is I."),
+    combined: bool = typer.Option(False, "--combined", help="Also write one print-ready PDF of everything, in roster order."),
+) -> None:
+    """Build one personalised handout per roster row, routine and layout, plus the class card sheets."""
+    from .batch import parse_shard, run_batch
+
+    try:
+        summary = run_batch(manifest, jobs=jobs, force=force, shard=parse_shard(shard), combined=combined)
+    except HandoutsError as exc:
+        fail(exc)
+    raise typer.Exit(code=summary.exit_code)
 
 
 @app.command("list")
