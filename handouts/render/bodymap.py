@@ -392,14 +392,12 @@ def back_view() -> ViewArt:
     head = ellipse(50, 88.5, 9.2, 11.2, 64)
     ear_r = ellipse(59.4, 87.0, 1.9, 3.9, 24)
 
-    # The top edge of the blade runs out to the acromion, so the spine of the
-    # scapula (a ridge inside) never crosses the outline.
+    # The top edge of the blade runs out to the acromion (the spine of the scapula).
     scapula_r = (Pen(56.6, 61.4)
                  .curve((56.2, 54.0), (57.4, 46.5), (59.6, 41.2))
                  .curve((62.5, 44.0), (66.3, 50.0), (68.2, 55.4))
                  .curve((69.0, 57.5), (70.0, 60.0), (70.4, 62.4))
                  .curve((66.0, 62.6), (60.5, 62.2), (56.6, 61.4)).pts)
-    scap_spine_r = _centre_line((57.0, 57.6), (61.0, 59.0), (65.5, 60.6), (69.6, 61.9))
     sacrum = (Pen(43.4, 17.2).curve((47.0, 18.0), (53.0, 18.0), (56.6, 17.2))
               .curve((55.0, 12.0), (52.5, 6.0), (50.0, 3.2))
               .curve((47.5, 6.0), (45.0, 12.0), (43.4, 17.2)).pts)
@@ -428,8 +426,9 @@ def back_view() -> ViewArt:
     regions[Region.shoulder_blades] = _pair(_region(scapula_r, (62.4, 51.5), (0.15, -1), (1, 0), 5.5, 3.6))
     upper_back = (Pen(51.3, 68.5).to(57.0, 67.2).curve((62.0, 65.0), (67.0, 63.0), (70.6, 61.4))
                   .curve((70.2, 58.0), (69.6, 55.0), (69.4, 53.0))
-                  .curve((69.4, 48.0), (68.2, 44.0), (67.4, 40.0))
-                  .to(51.3, 40.0).pts)
+                  .curve((69.4, 48.0), (68.6, 44.0), (67.6, 41.5))
+                  .curve((66.0, 39.6), (62.0, 39.4), (58.0, 39.6))
+                  .to(51.3, 40.2).pts)
     regions[Region.upper_back] = _pair(_region(upper_back, (59.0, 47.0), (0, -1), (1, 0), 5.0, 3.2))
     regions[Region.beside_spine] = _pair(_region(rrect(51.1, 18.5, 54.7, 68.0, 1.8), (52.9, 42.0), (0, -1), (1, 0), 9.0, 1.9))
     ribs = (Pen(56.4, 45.0).curve((60.0, 45.2), (64.5, 44.2), (68.4, 42.0))
@@ -450,8 +449,7 @@ def back_view() -> ViewArt:
     return ViewArt(
         name="back",
         parts=[arm_r, mirror(arm_r), torso, ear_r, mirror(ear_r), head],
-        landmarks=[(scapula_r, True), (mirror(scapula_r), True), (scap_spine_r, False),
-                   ([mirror_point(p) for p in scap_spine_r], False), (sacrum, True), (cleft, False)],
+        landmarks=[(scapula_r, True), (mirror(scapula_r), True), (sacrum, True), (cleft, False)],
         regions=regions,
         windows=[(25.0, 57.0, 75.0, 100.6), (17.0, 44.0, 83.0, 100.6), (15.0, 26.0, 85.0, 100.6),
                  (14.0, -3.0, 86.0, 100.6)],
@@ -534,14 +532,14 @@ def side_view() -> ViewArt:
              .curve((66.8, 40.0), (62.6, 45.6), (58.6, 48.2))
              .curve((57.0, 52.5), (55.6, 58.0), (55.8, 64.0))
              .to(50.0, 68.0).pts)
-    arm = (Pen(40.8, 44.0)
-           .curve((40.6, 49.0), (43.6, 52.2), (48.2, 52.2))
-           .curve((52.8, 52.2), (56.0, 49.0), (55.7, 44.0))
-           .curve((55.0, 36.0), (54.0, 30.0), (53.6, 20.0))
-           .curve((53.4, 10.0), (53.6, 0.0), (53.8, -12.0))
-           .to(43.2, -12.0)
-           .curve((42.9, 0.0), (42.3, 10.0), (42.3, 20.0))
-           .curve((42.0, 30.0), (40.9, 37.0), (40.8, 44.0)).pts)
+    arm = (Pen(39.6, 44.0)
+           .curve((39.4, 49.5), (43.2, 52.4), (48.4, 52.4))
+           .curve((53.6, 52.4), (57.4, 49.5), (57.1, 44.0))
+           .curve((56.6, 37.0), (55.0, 30.0), (54.2, 20.0))
+           .curve((53.8, 10.0), (54.0, 0.0), (54.2, -12.0))
+           .to(43.0, -12.0)
+           .curve((42.8, 0.0), (42.4, 10.0), (42.4, 20.0))
+           .curve((41.8, 30.0), (40.0, 37.0), (39.6, 44.0)).pts)
     ear = ellipse(47.6, 78.6, 2.9, 4.6, 28, rot=-8)
     ear_inner = _centre_line((48.4, 81.2), (46.6, 81.0), (46.2, 77.5), (47.8, 75.6), 8)
     eye = _centre_line((57.4, 80.6), (58.2, 79.8), (59.4, 79.8), (60.2, 80.6), 6)
@@ -564,18 +562,18 @@ def side_view() -> ViewArt:
     regions[Region.shoulders] = _region(clip_halfplane(arm, 0, -1, -40.0), (48.2, 46.2), (0, -1), (0, -1), 3.0, 3.4)
     upper_arm = clip_halfplane(clip_halfplane(arm, 0, 1, 40.0), 0, -1, -21.0)
     regions[Region.upper_arms] = _region(upper_arm, (48.0, 31.0), (0, -1), (0, -1), 6.0, 3.6)
-    chest = (Pen(55.9, 47.0).to(58.4, 48.0)
+    chest = (Pen(57.0, 46.6).to(58.4, 48.0)
              .curve((62.4, 45.4), (66.2, 41.0), (66.9, 35.5))
-             .curve((63.0, 35.0), (58.0, 35.2), (55.2, 36.0))
-             .curve((55.5, 40.0), (55.8, 44.0), (55.9, 47.0)).pts)
-    regions[Region.upper_chest] = _region(chest, (60.6, 41.2), (0, -1), (1, 0), 3.6, 3.0)
+             .curve((63.0, 35.0), (59.5, 35.2), (56.5, 36.0))
+             .curve((56.8, 40.0), (57.0, 43.0), (57.0, 46.6)).pts)
+    regions[Region.upper_chest] = _region(chest, (61.4, 41.2), (0, -1), (1, 0), 3.6, 3.0)
     back = (Pen(39.8, 57.0).curve((37.2, 53.0), (33.6, 49.0), (32.8, 42.0))
             .curve((32.4, 38.0), (32.2, 35.0), (32.2, 32.0))
-            .to(41.8, 32.0)
-            .curve((41.2, 36.0), (40.9, 40.0), (40.8, 44.0))
-            .curve((40.7, 47.5), (41.6, 50.0), (43.2, 51.4))
-            .curve((41.6, 53.0), (40.6, 55.0), (39.8, 57.0)).pts)
-    regions[Region.upper_back] = _region(back, (37.0, 42.0), (0, -1), (-1, 0), 5.0, 3.0)
+            .to(41.0, 32.0)
+            .curve((40.4, 36.0), (39.8, 40.0), (39.6, 44.0))
+            .curve((39.5, 47.0), (40.0, 49.0), (41.2, 50.4))
+            .curve((40.6, 53.0), (40.2, 55.0), (39.8, 57.0)).pts)
+    regions[Region.upper_back] = _region(back, (36.4, 42.0), (0, -1), (-1, 0), 5.0, 3.0)
 
     return ViewArt(
         name="side",

@@ -51,12 +51,13 @@ def _wrist() -> list[Point]:
 def _open_hand_parts(working: HandUse) -> list[tuple[list[Point], bool]]:
     """(polygon, highlighted) for an open hand seen from the palm side, back to front."""
     whole = working is HandUse.whole_hand
-    parts: list[tuple[list[Point], bool]] = [(_wrist(), False)]
+    # The ball of the thumb goes under the thumb, and the palm over the thumb's
+    # root, so the thumb grows out of the hand rather than being stuck on.
+    parts: list[tuple[list[Point], bool]] = [(_wrist(), False), (_thenar(), whole or working is HandUse.palm)]
     parts.append((capsule(*_THUMB), whole or working is HandUse.thumb))
     for base, tip, w in _FINGERS:
         parts.append((capsule(base, tip, w), whole))
     parts.append((_palm(), whole or working is HandUse.palm))
-    parts.append((_thenar(), whole or working is HandUse.palm))
     if working is HandUse.fingertips:
         for base, tip, w in _FINGERS:
             # keep the top of each finger: clip the capsule by a line across it
