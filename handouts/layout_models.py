@@ -163,6 +163,43 @@ class Section(str, Enum):
 
 
 REQUIRED_STYLES = ("body", "title", "subtitle", "h2", "step_title", "label", "small", "header", "footer")
+CARD_REQUIRED_STYLES = ("body", "title", "cue", "detail", "step_number", "band", "safety_head", "safety", "contact")
+CARD_MIN_FONT = 6.5  # points; nothing on a card is set smaller, whatever a layout asks for
+
+
+class CardSection(str, Enum):
+    """What a card face can show, in order."""
+
+    title = "title"
+    steps = "steps"
+    safety = "safety"
+    contact = "contact"
+    source = "source"
+
+
+class CardFaces(LayoutPart):
+    front: list[CardSection] = Field(default_factory=lambda: [CardSection.title, CardSection.steps],
+                                     min_length=1, description="Sections on the front, in order.")
+    back: list[CardSection] = Field(default_factory=lambda: [CardSection.safety, CardSection.contact],
+                                    min_length=1, description="Sections on the back, in order.")
+
+
+class CardSpec(LayoutPart):
+    """A pocket card: the layout's ``page`` is one panel, a face is ``panels`` panels side by side."""
+
+    safe_zone: Length = Field(3 * MM, description="No text closer than this to the trim (or a fold).")
+    corner_radius: Length = Field(3 * MM, description="Rounded corners of the card outline.")
+    panels: int = Field(1, ge=1, le=3, description="Panels side by side on each face (2 or 3 fold to one panel).")
+    overflow: Literal["continue", "fail"] = Field(
+        "continue", description="When text at the minimum size still does not fit: continue on more cards, or fail the build.")
+    fold_marks: bool = Field(True, description="Mark the folds between panels (sheets: outside the trim; the card: a dotted line).")
+    faces: CardFaces = Field(default_factory=CardFaces, description="What goes on the front and the back.")
+    gap: Length = Field(0, description="Space between cards on a print sheet.")
+    background: Color = Field("#ffffff", description="Card colour; reaches into the bleed when there is one.")
+    pictograms: bool = Field(True, description="Hand pictograms beside each cue, when they fit.")
+    grow: float = Field(1.25, ge=1, le=2, description="Text may grow up to this many times its style size when a face has room.")
+    mark_length: Length = Field(4 * MM, description="Length of crop and fold marks on sheets.")
+    mark_offset: Length = Field(3 * MM, description="Gap between the trim and a crop mark (at least the bleed).")
 
 
 class Layout(LayoutPart):
@@ -178,7 +215,8 @@ class Layout(LayoutPart):
     boxes: dict[Name, Box] = Field(default_factory=dict, description="Named box styles: safety, tip, hand_use, notes, glossary...")
     header: Header | None = Field(None, description="Running header; leave out for none.")
     footer: Footer | None = Field(None, description="Running footer; leave out for none.")
-    sections: list[Section] = Field(..., min_length=1, description="Which sections appear, in order.")
+    sections: list[Section] = Field(default_factory=list, description="Which sections appear, in order (handouts).")
+    card: CardSpec | None = Field(None, description="Card size rules and faces; required when kind is card.")
     illustrations: Illustrations = Field(default_factory=Illustrations, description="Step pictures.")
     step_gap: Length = Field(4 * MM, description="Space between steps.")
     notes_lines: int = Field(6, ge=0, le=30, description="Ruled lines in the notes box when no note is given.")
@@ -210,7 +248,8 @@ class Layout(LayoutPart):
         box refers to; the loader turns each pair into a located problem.
         """
         problems: list[tuple[tuple, str]] = []
-        for name in REQUIRED_STYLES:
+        problems += self._card_problems()
+        for name in (CARD_REQUIRED_STYLES if self.kind == "card" else REQUIRED_STYLES):
             if name not in self.styles:
                 problems.append((("styles",), f"style '{name}' is required"))
         known = ", ".join(sorted(self.styles))
@@ -241,6 +280,32 @@ class Layout(LayoutPart):
             if section in seen:
                 problems.append((("sections", i), f"section '{section.value}' is listed twice"))
             seen.add(section)
-        if self.kind == "handout" and Section.safety not in self.sections:
+        if self.kind == "handout" and not self.sections:
+            problems.append((("sections",), "is required"))
+        elif self.kind == "handout" and Section.safety not in self.sections:
             problems.append((("sections",), "'safety' is required; safety content is never left out"))
+        return problems
+
+    def _card_problems(self) -> list[tuple[tuple, str]]:
+        """Card rules: a card block on card layouts only, safety and steps on some face, readable sizes."""
+        if self.kind != "card":
+            return [(("card",), "only card layouts (kind: card) take a card block")] if self.card is not None else []
+        if self.card is None:
+            return [(("card",), "is required for card layouts")]
+        problems: list[tuple[tuple, str]] = []
+        if self.min_font_size + 1e-6 < CARD_MIN_FONT:
+            problems.append((("min_font_size",), f"{self.min_font_size:g} pt is too small to read; cards use {CARD_MIN_FONT:g} pt or more"))
+        listed = [(side, i, s) for side in ("front", "back") for i, s in enumerate(getattr(self.card.faces, side))]
+        seen: set[CardSection] = set()
+        for side, i, section in listed:
+            if section in seen:
+                problems.append((("card", "faces", side, i), f"section '{section.value}' is listed twice"))
+            seen.add(section)
+        if CardSection.safety not in seen:
+            problems.append((("card", "faces"), "'safety' is required on a face; safety content is never left out"))
+        if CardSection.steps not in seen:
+            problems.append((("card", "faces"), "'steps' is required on a face"))
+        w, h = self.page.dimensions
+        if 2 * self.card.safe_zone >= min(w, h) * 0.6:
+            problems.append((("card", "safe_zone"), "leaves too little room for text on this card size"))
         return problems
