@@ -126,6 +126,40 @@ def batch(
     raise typer.Exit(code=summary.exit_code)
 
 
+@app.command()
+def card(
+    routines: Optional[list[str]] = typer.Argument(None, help="Routine ids or content file paths (default: every routine in content/)."),
+    layout: Optional[list[str]] = typer.Option(None, "--layout", "-l", help="Card layout name; repeat for several (default: every card layout that suits the sheet)."),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help="Impose on a print sheet: a4, letter, avery-5371 or avery-c32011 (default: one page per card face)."),
+    copies: Optional[int] = typer.Option(None, "--copies", help="Sets of cards per routine on the sheet (default: fill one sheet)."),
+    bleed: str = typer.Option("0mm", "--bleed", help="Colour past the trim for print shops, e.g. 3mm (default: none)."),
+    flip: str = typer.Option("long", "--flip", help="How the sheet turns over for the backs: long or short edge."),
+    calibration: bool = typer.Option(False, "--calibration", help="Print a front/back registration test sheet instead of cards."),
+    out: Path = typer.Option(Path("output"), "--out", "-o", help="Output folder."),
+    content_dir: Path = typer.Option(DEFAULT_CONTENT, "--content", help="Content folder (routines and clinic.yaml)."),
+) -> None:
+    """Build pocket cards: OUT/<routine-id>--<layout>.pdf, or OUT/<routine-id>--<layout>--<sheet>.pdf on sheets."""
+    from pydantic_core import PydanticCustomError
+
+    from .cards import build_cards
+    from .errors import Problem
+    from .layouts import LayoutLibrary
+    from .units import parse_length
+
+    try:
+        try:
+            bleed_pt = parse_length(bleed)
+        except PydanticCustomError as exc:
+            raise HandoutsError(Problem("--bleed", None, "", str(exc))) from None
+        written = build_cards(list(routines or []), list(layout or []), out, sheet=sheet, copies=copies,
+                              bleed=bleed_pt, flip=flip, calibration=calibration, content_dir=content_dir,
+                              library=LayoutLibrary())
+    except HandoutsError as exc:
+        fail(exc)
+    for path in written:
+        typer.echo(str(path))
+
+
 @app.command("list")
 def list_(
     content_dir: Path = typer.Option(DEFAULT_CONTENT, "--content", help="Content folder."),

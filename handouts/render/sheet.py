@@ -1,0 +1,304 @@
+"""Print sheets: cards imposed many to a page, backs mirrored for duplex, crop marks outside the trim.
+
+The geometry is plain data (:class:`Imposition`: card rectangles for the front
+and back pages, crop and fold mark segments), computed before anything is
+drawn, so tests and printers' questions ("where exactly is card 7's back?")
+are answered from the same numbers the renderer uses.
+
+Duplex: a sheet turned over about its long edge puts the back page's point
+(x, y) behind the front's (W - x, y) on a portrait page; about its short edge,
+behind (x, H - y). Each back card is drawn upright in the mirrored rectangle,
+so it lines up with its front when printed double-sided.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from math import floor
+
+from reportlab.lib.colors import HexColor, black
+from reportlab.pdfgen.canvas import Canvas
+
+from ..errors import HandoutsError, Problem
+from ..fonts import face_name
+from ..units import INCH, MM
+from .card import CardFace, Rect, draw_face, new_canvas
+
+Point = tuple[float, float]
+Segment = tuple[Point, Point]
+
+PRINTER_MARGIN = 2 * MM  # room most printers cannot print, kept free beyond the marks
+MARK_WIDTH = 0.25  # points: hairline marks, as print shops expect
+MAX_BLEED = 10 * MM
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    """A paper size, or a pre-cut card stock with fixed positions."""
+
+    name: str
+    description: str
+    size: tuple[float, float]  # portrait width, height
+    label: tuple[float, float] | None = None  # pre-cut stock: the card size it takes
+    columns: int | None = None
+    rows: int | None = None
+    left: float | None = None  # pre-cut stock: page edge to the first card
+    top: float | None = None
+    gap_x: float = 0.0
+    gap_y: float = 0.0
+    crop_marks: bool = True
+
+    @property
+    def precut(self) -> bool:
+        return self.label is not None
+
+
+A4 = (210 * MM, 297 * MM)
+LETTER = (8.5 * INCH, 11 * INCH)
+
+SHEETS: dict[str, SheetSpec] = {
+    "a4": SheetSpec("a4", "A4 paper: as many cards as fit, centred, with crop marks", A4),
+    "letter": SheetSpec("letter", "US Letter paper: as many cards as fit, centred, with crop marks", LETTER),
+    # Avery 5371 (and 8371/8377 alike): Letter, 2 x 5 business cards of 3.5 x 2 in,
+    # 0.5 in from the top, 0.75 in from the left, cards touching.
+    "avery-5371": SheetSpec("avery-5371", "Avery 5371: Letter, 2 x 5 business cards 3.5 x 2 in", LETTER,
+                            label=(3.5 * INCH, 2 * INCH), columns=2, rows=5, left=0.75 * INCH, top=0.5 * INCH,
+                            crop_marks=False),
+    # Avery C32011: A4, 2 x 5 cards of 85 x 54 mm. Positions as published in the
+    # gLabels template "C32011-10" (avery-iso-templates.xml): first card 15 mm from
+    # the left and 13.5 mm from the top, 95 mm apart across (a 10 mm gap), 54 mm
+    # apart down (no gap). ID-1 cards (85.6 x 53.98 mm) are centred on each label.
+    "avery-c32011": SheetSpec("avery-c32011", "Avery C32011: A4, 2 x 5 business cards 85 x 54 mm", A4,
+                              label=(85 * MM, 54 * MM), columns=2, rows=5, left=15 * MM, top=13.5 * MM,
+                              gap_x=10 * MM, gap_y=0.0, crop_marks=False),
+}
+
+PRECUT_TOLERANCE = 1 * MM
+
+
+@dataclass(frozen=True)
+class Imposition:
+    """Where every card of one sheet goes, front and back, and where the marks are."""
+
+    sheet: str
+    page: tuple[float, float]
+    card: tuple[float, float]
+    columns: int
+    rows: int
+    fronts: tuple[Rect, ...]  # trim rectangles in reading order (top row first, left to right)
+    backs: tuple[Rect, ...]  # backs[i] lies behind fronts[i] when printed double-sided
+    bleed: float
+    flip: str
+    crop_marks: bool
+    mark_length: float
+    mark_offset: float
+    folds: tuple[float, ...] = ()  # fold positions across a card, from its left edge
+
+    @property
+    def per_sheet(self) -> int:
+        return len(self.fronts)
+
+    def slot_name(self, i: int) -> str:
+        return f"row {i // self.columns + 1}, column {i % self.columns + 1}"
+
+    def crop_mark_segments(self, rects: list[Rect] | tuple[Rect, ...]) -> list[Segment]:
+        """Marks in line with every cut, in the margin around the cards only, so no mark touches a card."""
+        if not self.crop_marks or not rects:
+            return []
+        return _edge_marks(rects, [x for r in rects for x in (r.x, r.right)], [y for r in rects for y in (r.y, r.top)],
+                           self.mark_offset, self.mark_length)
+
+    def fold_mark_segments(self, rects: list[Rect] | tuple[Rect, ...], back: bool = False) -> list[Segment]:
+        """Marks in line with every fold, above and below the cards."""
+        if not self.crop_marks or not rects or not self.folds:
+            return []
+        w = self.card[0]
+        xs = [r.x + ((w - f) if back and self.flip_axis == "x" else f) for r in rects for f in self.folds]
+        return _edge_marks(rects, xs, [], self.mark_offset, self.mark_length)
+
+    @property
+    def flip_axis(self) -> str:
+        """'x' when the back page mirrors left-right, 'y' when it mirrors top-bottom."""
+        return flip_axis(self.page, self.flip)
+
+
+def _edge_marks(rects, xs: list[float], ys: list[float], offset: float, length: float) -> list[Segment]:
+    left = min(r.x for r in rects)
+    right = max(r.right for r in rects)
+    bottom = min(r.y for r in rects)
+    top = max(r.top for r in rects)
+    out: list[Segment] = []
+    for x in sorted(set(round(v, 4) for v in xs)):
+        out.append(((x, top + offset), (x, top + offset + length)))
+        out.append(((x, bottom - offset), (x, bottom - offset - length)))
+    for y in sorted(set(round(v, 4) for v in ys)):
+        out.append(((left - offset - length, y), (left - offset, y)))
+        out.append(((right + offset, y), (right + offset + length, y)))
+    return out
+
+
+def flip_axis(page: tuple[float, float], flip: str) -> str:
+    long_edge_vertical = page[1] >= page[0]
+    if flip == "long":
+        return "x" if long_edge_vertical else "y"
+    return "y" if long_edge_vertical else "x"
+
+
+def mirrored(rect: Rect, page: tuple[float, float], flip: str) -> Rect:
+    """The rectangle on the back page that lies behind ``rect`` on the front after the flip."""
+    if flip_axis(page, flip) == "x":
+        return Rect(page[0] - rect.right, rect.y, rect.w, rect.h)
+    return Rect(rect.x, page[1] - rect.top, rect.w, rect.h)
+
+
+def _option(name: str, message: str) -> HandoutsError:
+    return HandoutsError(Problem(name, None, "", message))
+
+
+def check_options(sheet: str | None, bleed: float, flip: str) -> SheetSpec | None:
+    """The sheet named on the command line (or by a caller), with the bleed and flip checked against it."""
+    problems = []
+    spec = None
+    if sheet is not None:
+        spec = SHEETS.get(sheet)
+        if spec is None:
+            problems.append(Problem("--sheet", None, "", f"unknown sheet '{sheet}'; choose one of: {', '.join(SHEETS)}"))
+    if flip not in ("long", "short"):
+        problems.append(Problem("--flip", None, "", f"'{flip}' is not a flip; choose long or short"))
+    if bleed < 0 or bleed > MAX_BLEED:
+        problems.append(Problem("--bleed", None, "", f"{bleed / MM:.1f} mm is not a bleed; use 0 to 10 mm, usually 3mm"))
+    elif spec is not None and spec.precut and bleed > 0:
+        problems.append(Problem("--bleed", None, "", f"{spec.name} cards are pre-cut and touch each other, "
+                                                     "so there is no room for bleed; leave --bleed out"))
+    if problems:
+        raise HandoutsError(problems)
+    return spec
+
+
+def impose(sheet: str, card: tuple[float, float], gap: float = 0.0, bleed: float = 0.0, flip: str = "long",
+           mark_length: float = 4 * MM, mark_offset: float = 3 * MM, folds: tuple[float, ...] = (),
+           layout_name: str = "card") -> Imposition:
+    """Card positions for one sheet: as many as fit, centred (or the stock's fixed positions)."""
+    spec = check_options(sheet, bleed, flip)
+    assert spec is not None
+    w, h = card
+    offset = max(mark_offset, bleed)
+    if spec.precut:
+        assert spec.label and spec.columns and spec.rows and spec.left is not None and spec.top is not None
+        lw, lh = spec.label
+        if abs(lw - w) > PRECUT_TOLERANCE or abs(lh - h) > PRECUT_TOLERANCE:
+            raise _option("--sheet", f"{spec.name} takes cards of {_mm(lw)} x {_mm(lh)}; layout '{layout_name}' "
+                                     f"makes {_mm(w)} x {_mm(h)} cards (choose a layout of that size)")
+        page = spec.size
+        fronts = []
+        for row in range(spec.rows):
+            for col in range(spec.columns):
+                x = spec.left + col * (lw + spec.gap_x) + (lw - w) / 2
+                top = page[1] - spec.top - row * (lh + spec.gap_y) - (lh - h) / 2
+                fronts.append(Rect(x, top - h, w, h))
+        columns, rows = spec.columns, spec.rows
+    else:
+        gap = max(gap, 2 * bleed)
+        margin = offset + mark_length + PRINTER_MARGIN
+        best = None
+        for page in (spec.size, (spec.size[1], spec.size[0])):
+            cols = floor((page[0] - 2 * margin + gap + 1e-6) / (w + gap))
+            rws = floor((page[1] - 2 * margin + gap + 1e-6) / (h + gap))
+            if cols > 0 and rws > 0 and (best is None or cols * rws > best[1] * best[2]):
+                best = (page, cols, rws)
+        if best is None:
+            raise _option("--sheet", f"a {_mm(w)} x {_mm(h)} card (layout '{layout_name}') does not fit on "
+                                     f"{spec.name} paper with room for crop marks")
+        page, columns, rows = best
+        block_w = columns * w + (columns - 1) * gap
+        block_h = rows * h + (rows - 1) * gap
+        x0 = (page[0] - block_w) / 2
+        top0 = (page[1] + block_h) / 2
+        fronts = [Rect(x0 + c * (w + gap), top0 - (r + 1) * h - r * gap, w, h) for r in range(rows) for c in range(columns)]
+    backs = tuple(mirrored(r, page, flip) for r in fronts)
+    return Imposition(spec.name, page, (w, h), columns, rows, tuple(fronts), backs, bleed, flip, spec.crop_marks,
+                      mark_length, offset, folds)
+
+
+def _mm(points: float) -> str:
+    return f"{points / MM:.1f} mm".replace(".0 mm", " mm")
+
+
+# --------------------------------------------------------------------------- drawing
+
+
+def _draw_marks(c: Canvas, segments: list[Segment], dashed: bool = False) -> None:
+    c.saveState()
+    c.setStrokeColor(black)
+    c.setLineWidth(MARK_WIDTH)
+    if dashed:
+        c.setDash(1.5, 1.5)
+    for (x0, y0), (x1, y1) in segments:
+        c.line(x0, y0, x1, y1)
+    c.restoreState()
+
+
+def draw_sheet_pages(c: Canvas, imp: Imposition, cards: list[tuple[CardFace, CardFace]]) -> None:
+    """Front and back page of every sheet the cards need: fronts on odd pages, backs on even."""
+    per = imp.per_sheet
+    for start in range(0, len(cards), per):
+        chunk = cards[start:start + per]
+        for side in (0, 1):
+            rects = [(imp.fronts if side == 0 else imp.backs)[i] for i in range(len(chunk))]
+            for rect, pair in zip(rects, chunk):
+                draw_face(c, pair[side], rect.x, rect.y, imp.bleed)
+            _draw_marks(c, imp.crop_mark_segments(rects))
+            _draw_marks(c, imp.fold_mark_segments(rects, back=side == 1), dashed=True)
+            c.showPage()
+
+
+def render_sheets(imp: Imposition, cards: list[tuple[CardFace, CardFace]], title: str, subject: str, author: str,
+                  lang: str) -> bytes:
+    buf = io.BytesIO()
+    c = new_canvas(buf, imp.page, title, subject, author, lang)
+    draw_sheet_pages(c, imp, cards)
+    c.save()
+    return buf.getvalue()
+
+
+def render_calibration(imp: Imposition, layout_name: str) -> bytes:
+    """A test sheet pair: card outlines, crosshairs and position labels on both sides.
+
+    Printed double-sided and held against the light, each back crosshair sits on
+    its front one; the rings (1, 2 and 3 mm) read off any offset."""
+    buf = io.BytesIO()
+    c = new_canvas(buf, imp.page, f"Calibration: {imp.sheet}, {layout_name}", "Front/back registration test sheet",
+                   "handouts", "en")
+    font = face_name("atkinson")
+    bold = face_name("atkinson", bold=True)
+    flip = "long edge" if imp.flip == "long" else "short edge"
+    for side, rects in (("Front", imp.fronts), ("Back", imp.backs)):
+        for i, r in enumerate(rects):
+            c.saveState()
+            c.setStrokeColor(HexColor("#1f4e79"))
+            c.setLineWidth(0.5)
+            c.rect(r.x, r.y, r.w, r.h, stroke=1, fill=0)
+            cx, cy = r.x + r.w / 2, r.y + r.h / 2
+            c.setStrokeColor(black)
+            c.setLineWidth(0.3)
+            arm = min(r.w, r.h) * 0.18
+            c.line(cx - arm, cy, cx + arm, cy)
+            c.line(cx, cy - arm, cx, cy + arm)
+            for ring in (1, 2, 3):
+                c.circle(cx, cy, ring * MM, stroke=1, fill=0)
+            size = max(7.0, min(10.0, r.h / 9))
+            c.setFillColor(black)
+            c.setFont(bold, size)
+            inset = 3 * MM
+            where = imp.slot_name(i) if side == "Front" else f"behind front {imp.slot_name(i)}"
+            c.drawString(r.x + inset, r.top - inset - size, f"Card {i + 1} {side.lower()}: {where}")
+            c.setFont(font, size * 0.85)
+            c.drawString(r.x + inset, r.y + inset + size * 1.2, "Hold to the light: both crosshairs should meet.")
+            c.drawString(r.x + inset, r.y + inset, f"Rings 1, 2, 3 mm · {imp.sheet} · {layout_name} · flip on the {flip}")
+            c.restoreState()
+        _draw_marks(c, imp.crop_mark_segments(rects))
+        _draw_marks(c, imp.fold_mark_segments(rects, back=side == "Back"), dashed=True)
+        c.showPage()
+    c.save()
+    return buf.getvalue()
