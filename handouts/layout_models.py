@@ -95,6 +95,7 @@ class Style(LayoutPart):
     space_after: Length | None = Field(None, description="Space below the paragraph.")
     align: Literal["left", "center", "right"] | None = Field(None, description="Alignment (left for body text).")
     left_indent: Length | None = Field(None, description="Indent of every line.")
+    keep_with_next: bool | None = Field(None, description="Never end a page with this paragraph (headings).")
 
 
 class Border(LayoutPart):

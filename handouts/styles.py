@@ -29,6 +29,7 @@ def paragraph_styles(layout: Layout) -> dict[str, ParagraphStyle]:
             spaceAfter=s.space_after or 0,
             alignment=_ALIGN[s.align or "left"],
             leftIndent=s.left_indent or 0,
+            keepWithNext=int(bool(s.keep_with_next)),
             allowWidows=0,
             allowOrphans=0,
             splitLongWords=1,

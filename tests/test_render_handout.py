@@ -146,3 +146,23 @@ def test_steps_are_numbered_in_order(built):
     positions = [stream.find(s.title) for s in routine.all_steps]
     assert all(p >= 0 for p in positions) and positions == sorted(positions)
     assert text
+
+
+@pytest.mark.parametrize("routine_id,layout_name", CASES)
+def test_no_page_ends_with_a_heading(built, routine_id, layout_name):
+    """The lowest line of body text on every page but the last is never a heading or a step title."""
+    routine = CONTENT.by_id()[routine_id].routine
+    headings = {"Steps", *(s.title for s in routine.all_steps), *(p.title for p in routine.phases)}
+    squashed = {h.replace(" ", "") for h in headings}
+    layout = LIBRARY.get(layout_name)
+    w, h = layout.page.dimensions
+    m = layout.page.margins
+    sizes, gs = glyphs(built[(routine_id, layout_name)])
+    for page in range(1, len(sizes)):
+        body = [g for g in gs if g.page == page and m.top <= g.top and g.bottom <= h - m.bottom]
+        if not body:
+            continue
+        bottoms = sorted({round(g.bottom) for g in body}, reverse=True)
+        lines = ["".join(g.text for g in sorted(body, key=lambda g: g.x0) if abs(g.bottom - b) < 2) for b in bottoms[:3]]
+        tails = {"".join(reversed(lines[:k])) for k in range(1, len(lines) + 1)}
+        assert not (tails & squashed), f"page {page} ends with a heading: {lines[0]}"

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from reportlab.lib.colors import HexColor
-from reportlab.platypus import BaseDocTemplate, CondPageBreak, Frame, PageTemplate, Paragraph, Spacer, Table
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer, Table
 from reportlab.platypus.flowables import KeepTogether
 
 from .. import images
@@ -198,19 +198,24 @@ class HandoutRenderer:
         return self.box("safety", "Safety first", [f for g in groups for f in g])
 
     def section_steps(self) -> list:
-        out: list = [self.h2("Steps")]
+        """Numbered steps; each heading (section, phase) travels with the step after it.
+
+        ReportLab's keepWithNext does not join a paragraph to a KeepTogether or
+        table, so the headings are grouped with their first step explicitly."""
+        out: list = []
+        pending: list = [self.h2("Steps")]
         number = 0
         for phase, steps in self.r.grouped_steps():
             if phase is not None:
-                head = [self.p(phase.title, "phase")]
+                pending.append(self.p(phase.title, "phase"))
                 if phase.purpose:
-                    head.append(self.p(phase.purpose, "body"))
-                out.append(CondPageBreak(self.styles["phase"].leading * 2 + 60 * MM))
-                out.extend(head)
+                    pending.append(self.p(phase.purpose, "body"))
             for step in steps:
                 number += 1
-                out.append(self.step_block(number, step))
+                block = self.step_block(number, step)
+                out.append(KeepTogether([*pending, block]) if pending else block)
                 out.append(Spacer(1, self.layout.step_gap))
+                pending = []
         return out
 
     def section_hand_tips(self) -> list:
