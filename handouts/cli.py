@@ -190,13 +190,17 @@ def schema(
     which: str = typer.Argument("routine", help="routine, clinic or layout."),
 ) -> None:
     """Print the JSON Schema of a content or layout file."""
-    from .layout_models import Layout
+    from .layout_models import layout_file_schema
     from .models import Clinic, Routine
 
-    models = {"routine": Routine, "clinic": Clinic, "layout": Layout}
-    if which not in models:
-        fail(HandoutsError(f"unknown schema '{which}'; choose one of: {', '.join(models)}"))
-    typer.echo(json.dumps(models[which].model_json_schema(), indent=2, ensure_ascii=False))
+    schemas = {
+        "routine": Routine.model_json_schema,
+        "clinic": Clinic.model_json_schema,
+        "layout": layout_file_schema,
+    }
+    if which not in schemas:
+        fail(HandoutsError(f"unknown schema '{which}'; choose one of: {', '.join(schemas)}"))
+    typer.echo(json.dumps(schemas[which](), indent=2, ensure_ascii=False))
 
 
 @app.command()

@@ -310,3 +310,29 @@ class Layout(LayoutPart):
         if 2 * self.card.safe_zone >= min(w, h) * 0.6:
             problems.append((("card", "safe_zone"), "leaves too little room for text on this card size"))
         return problems
+
+
+def layout_file_schema() -> dict:
+    """JSON Schema for one layout *file*.
+
+    A file may extend a parent and override any single value deep inside it,
+    so nothing is required in a file; the merged result is what must be whole
+    (``Layout``). Unknown keys stay errors."""
+    schema = Layout.model_json_schema()
+
+    def relax(node):
+        if isinstance(node, dict):
+            node.pop("required", None)
+            for value in node.values():
+                relax(value)
+        elif isinstance(node, list):
+            for value in node:
+                relax(value)
+
+    relax(schema)
+    schema["properties"]["extends"] = {
+        "type": "string",
+        "description": "Name of the parent layout (a file in the same folder, without .yaml).",
+    }
+    schema["description"] = "One layout file; merged with its extends chain, then validated as a whole."
+    return schema

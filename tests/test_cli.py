@@ -178,3 +178,17 @@ def test_python_dash_m_help():
 def test_no_arguments_shows_help(runner):
     result = runner.invoke(app, [])
     assert "validate" in result.output and "Usage" in result.output
+
+
+def test_layout_schema_describes_a_file_that_extends_a_parent():
+    import json
+
+    from typer.testing import CliRunner
+
+    from handouts.cli import app
+
+    result = CliRunner().invoke(app, ["schema", "layout"])
+    schema = json.loads(result.output)
+    assert "extends" in schema["properties"]
+    assert "required" not in schema and "required" not in json.dumps(schema)
+    assert schema["additionalProperties"] is False
