@@ -198,6 +198,17 @@ def _fmt_num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
+MAX_AMOUNT = 10_000
+MAX_SECONDS = 24 * 3600
+
+
+def _bounded(kind: str, value: float, limit: float, words: str) -> float:
+    """Refuse absurd sizes (and the infinity that hundreds of digits parse to)."""
+    if not value < limit + 1e-9:
+        raise PydanticCustomError(kind, "is too large; at most {words}", {"words": words})
+    return value
+
+
 def _parse_amount(value: Any) -> Any:
     if isinstance(value, Amount):
         return value
@@ -206,6 +217,7 @@ def _parse_amount(value: Any) -> Any:
     if isinstance(value, (int, float)):
         if value <= 0:
             raise PydanticCustomError("amount", "must be more than zero")
+        _bounded("amount", value, MAX_AMOUNT, f"{MAX_AMOUNT:,}")
         return Amount(low=value, high=value, text=_fmt_num(value))
     if isinstance(value, str):
         key = value.strip().lower()
@@ -218,6 +230,7 @@ def _parse_amount(value: Any) -> Any:
             high = float(m.group(2) or m.group(1))
             if low <= 0 or high < low:
                 raise PydanticCustomError("amount", "range must be positive and low to high, e.g. 3-5")
+            _bounded("amount", high, MAX_AMOUNT, f"{MAX_AMOUNT:,}")
             text = _fmt_num(low) if low == high else f"{_fmt_num(low)}–{_fmt_num(high)}"
             return Amount(low=low, high=high, text=text)
     raise PydanticCustomError(
@@ -273,6 +286,7 @@ def _parse_duration(value: Any) -> Any:
             n = float(one.group(1))
             if n <= 0:
                 raise PydanticCustomError("duration", "must be more than zero")
+            _bounded("duration", n * unit, MAX_SECONDS, "24 hours")
             return Duration(low_seconds=n * unit, high_seconds=n * unit, text=f"{_fmt_num(n)} {_SHORT_UNIT[unit]}")
         if rng and rng.group(4) in _UNITS and (rng.group(2) is None or rng.group(2) in _UNITS):
             unit = _UNITS[rng.group(4)]
@@ -281,6 +295,7 @@ def _parse_duration(value: Any) -> Any:
             low, high = a * unit_a, b * unit
             if low <= 0 or high < low:
                 raise PydanticCustomError("duration", "must be positive and written low to high, e.g. '5-10 min'")
+            _bounded("duration", high, MAX_SECONDS, "24 hours")
             first = _fmt_num(a) + ("" if unit_a == unit else " " + _SHORT_UNIT[unit_a])
             return Duration(low_seconds=low, high_seconds=high, text=f"{first}–{_fmt_num(b)} {_SHORT_UNIT[unit]}")
     raise PydanticCustomError(
