@@ -208,3 +208,13 @@ def test_legend_items_draw_at_the_size_asked():
         assert label
         assert_inside(factory(size=14.0), 14.0, 14.0, label)
     assert [label for label, _ in il.legend_items([Motion.hold])][2:] == ["press and hold"]
+
+
+def test_hold_label_uses_the_page_text_size_or_is_left_out():
+    big = il.body_map([Region.upper_trapezius], [Motion.hold], hold_seconds="10-20", width=200, height=200,
+                      label_size=18.0)
+    assert [s.fontSize for s in leaves(big) if isinstance(s, String)] == [18.0]
+    assert_inside(big, 200.0, 200.0, "large print")
+    tiny = il.body_map([Region.upper_trapezius], [Motion.hold], hold_seconds="10-20", width=40, height=40,
+                       label_size=18.0)
+    assert not [s for s in leaves(tiny) if isinstance(s, String)]

@@ -303,7 +303,6 @@ class ViewArt:
     regions: dict[Region, RegionArt]
     windows: list[Rect]  # tightest first; the last one shows the whole view
     spine: list[Point] | None = None
-    dots: list[tuple[Point, float]] = field(default_factory=list)  # small landmark dots (eye)
     floor: float = -10.0  # lowest y the geometry covers
     overview: int = -1  # the window shown when nothing is highlighted
 
@@ -619,6 +618,7 @@ class Ink:
     halo: Color
     ball: Color
     s: float  # size factor: 1 at the default 113 pt picture
+    label_size: float = 9.0  # text follows the page's type sizes, not the picture's scale
 
     @property
     def line(self) -> float:
@@ -820,19 +820,23 @@ def hold_text(hold_seconds) -> str:
     return text
 
 
+def label_extent(text: str, size: float) -> tuple[float, float]:
+    """Width and height of the hold-time pill."""
+    return pdfmetrics.stringWidth(text, label_font(), size) + 0.7 * size, 1.3 * size
+
+
 def _label(text: str, at: Point, side: float, ink: Ink) -> Group:
     """A small pill with the hold time, beside the hold dot."""
     font = label_font()
-    size = max(6.0, 6.6 * ink.s)
-    w = pdfmetrics.stringWidth(text, font, size)
-    pad = 1.4 * ink.s
-    h = size * 0.95 + pad
-    x = at[0] + 4.8 * ink.s if side >= 0 else at[0] - 4.8 * ink.s - w - 2 * pad
+    size = ink.label_size
+    w, h = label_extent(text, size)
+    gap = 4.4 * ink.s
+    x = at[0] + gap if side >= 0 else at[0] - gap - w
     y = at[1] - h / 2
     g = Group()
-    g.add(Polygon(flat(rrect(x, y, x + w + 2 * pad, y + h, h / 2)), fillColor=white, strokeColor=ink.mark,
+    g.add(Polygon(flat(rrect(x, y, x + w, y + h, h / 2)), fillColor=white, strokeColor=ink.mark,
                   strokeWidth=0.6 * ink.s))
-    g.add(String(x + pad, y + pad * 0.5 + size * 0.2, text, fontName=font, fontSize=size, fillColor=ink.mark))
+    g.add(String(x + 0.35 * size, y + (h - 0.68 * size) / 2, text, fontName=font, fontSize=size, fillColor=ink.mark))
     return g
 
 
@@ -911,8 +915,60 @@ def _fit(window: Rect, box: Rect, floor: float) -> tuple[Rect, float, Point]:
     return (x0, y0, x1, y1), k, (bx0 - x0 * k, by0 - y0 * k)
 
 
+@dataclass(frozen=True)
+class Frame:
+    """Where the view's window lands in the drawing: out = (ox + x·k, oy + y·k), clipped to ``box``."""
+
+    k: float
+    ox: float
+    oy: float
+    box: Rect
+    s: float
+
+    def out(self, pts: Iterable[Point]) -> list[Point]:
+        return [(self.ox + x * self.k, self.oy + y * self.k) for x, y in pts]
+
+    def fill(self, poly: Sequence[Point]) -> list[Point]:
+        clipped = clip_polygon(self.out(poly), self.box)
+        return clipped if len(clipped) >= 3 else []
+
+    def lines(self, line: Sequence[Point], closed: bool = False) -> list[list[Point]]:
+        pts = self.out(line)
+        return clip_polyline(pts + pts[:1] if closed else pts, self.box)
+
+
+# Geometry is cached per view and frame: a handout draws many pictures of the same view at one size.
+
+@lru_cache(maxsize=64)
+def _base_geometry(view: str, frame: Frame):
+    art = VIEWS[view]()
+    fills = [frame.fill(part) for part in art.parts]
+    outlines = [run for part in art.parts for run in frame.lines(part, closed=True)]
+    landmarks = [run for line, closed in art.landmarks for run in frame.lines(line, closed)]
+    dots: list[Point] = []
+    if art.spine:
+        a, b = frame.out(art.spine)
+        n = max(2, int(math.dist(a, b) / (2.6 * frame.s)))
+        box = frame.box
+        for i in range(n + 1):
+            x, y = a[0] + (b[0] - a[0]) * i / n, a[1] + (b[1] - a[1]) * i / n
+            if box[0] <= x <= box[2] and box[1] <= y <= box[3]:
+                dots.append((x, y))
+    return fills, outlines, landmarks, dots
+
+
+@lru_cache(maxsize=512)
+def _region_geometry(view: str, region: Region, frame: Frame):
+    ra = VIEWS[view]().regions[region]
+    fills = [f for f in (frame.fill(shape) for shape in ra.shapes) if f]
+    hatch = [seg for f in fills for seg in hatch_segments(f, 2.3 * frame.s)]
+    outlines = [run for shape in ra.shapes for run in frame.lines(shape, closed=True)]
+    decor = [run for line in ra.decor for run in frame.lines(line)]
+    return fills, hatch, outlines, decor
+
+
 def body_map_drawing(regions: Sequence[Region], motions: Sequence[Motion], direction: Direction | None, view: str,
-                     hold_seconds, width: float, height: float, palette: "Palette") -> Drawing:
+                     hold_seconds, width: float, height: float, palette: "Palette", label_size: float = 9.0) -> Drawing:
     art = VIEWS[view]()
     s = max(0.55, min(1.8, min(width, height) / 113.0))
     pad = 1.2 * s
@@ -928,60 +984,39 @@ def body_map_drawing(regions: Sequence[Region], motions: Sequence[Motion], direc
             if w[0] <= fx0 and w[1] <= fy0 and w[2] >= fx1 and w[3] >= fy1:
                 window = w
                 break
-    window, k, (ox, oy) = _fit(window, box, art.floor)
-
-    def out(pts: Iterable[Point]) -> list[Point]:
-        return [(ox + x * k, oy + y * k) for x, y in pts]
+    _, k, (ox, oy) = _fit(window, box, art.floor)
+    frame = Frame(k, ox, oy, box, s)
 
     light, muted, accent = hexcolor(palette.light), hexcolor(palette.muted), hexcolor(palette.accent)
-    body_fill = light
-    body_line = muted
     landmark = mix(muted, light, 0.35)
     region_fill = mix(accent, light, 0.6)
     region_line = darker(accent, 0.25)
-    ink = Ink(mark=darker(accent, 0.3), halo=white, ball=mix(accent, white, 0.75), s=s)
+    ink = Ink(mark=darker(accent, 0.3), halo=white, ball=mix(accent, white, 0.75), s=s, label_size=label_size)
 
     d = Drawing(width, height)
-
-    def fill(poly: Sequence[Point], colour: Color):
-        clipped = clip_polygon(out(poly), box)
-        if len(clipped) >= 3:
-            d.add(Polygon(flat(clipped), fillColor=colour, strokeColor=None, strokeWidth=0))
-        return clipped
-
-    def stroke(line: Sequence[Point], colour: Color, w: float, closed: bool = False, dash=None):
-        pts = out(line)
-        if closed:
-            pts = pts + pts[:1]
-        for run in clip_polyline(pts, box):
-            d.add(_polyline(run, colour, w, dash))
-
-    for part in art.parts:
-        fill(part, body_fill)
-        stroke(part, body_line, 0.9 * s, closed=True)
-    for line, closed in art.landmarks:
-        stroke(line, landmark, 0.55 * s, closed=closed)
-    for (x, y), r in art.dots:
-        d.add(Circle(ox + x * k, oy + y * k, r * k, fillColor=landmark, strokeColor=None))
+    fills, outlines, landmarks, dots = _base_geometry(view, frame)
+    for poly in fills:
+        if poly:
+            d.add(Polygon(flat(poly), fillColor=light, strokeColor=None, strokeWidth=0))
+    for run in outlines:
+        d.add(_polyline(run, muted, 0.9 * s))
+    for run in landmarks:
+        d.add(_polyline(run, landmark, 0.55 * s))
 
     for r in shown:
-        ra = art.regions[r]
-        for shape in ra.shapes:
-            clipped = fill(shape, region_fill)
-            for p, q in hatch_segments(clipped, 2.3 * s):
-                d.add(_polyline([p, q], region_line, 0.35 * s))
-            stroke(shape, region_line, 0.95 * s, closed=True)
-        for line in ra.decor:
-            stroke(line, region_line, 0.6 * s)
+        fills, hatch, outlines, decor = _region_geometry(view, r, frame)
+        for poly in fills:
+            d.add(Polygon(flat(poly), fillColor=region_fill, strokeColor=None, strokeWidth=0))
+        for p, q in hatch:
+            d.add(_polyline([p, q], region_line, 0.35 * s))
+        for run in outlines:
+            d.add(_polyline(run, region_line, 0.95 * s))
+        for run in decor:
+            d.add(_polyline(run, region_line, 0.6 * s))
 
-    if art.spine:
-        a, b = out(art.spine)
-        n = max(2, int(math.dist(a, b) / (2.6 * s)))
-        for i in range(n + 1):
-            t = i / n
-            x, y = a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t
-            if box[0] <= x <= box[2] and box[1] <= y <= box[3]:
-                d.add(Circle(x, y, 0.62 * s, fillColor=hexcolor(palette.primary), strokeColor=white, strokeWidth=0.3 * s))
+    spine = hexcolor(palette.primary)
+    for x, y in dots:
+        d.add(Circle(x, y, 0.62 * s, fillColor=spine, strokeColor=white, strokeWidth=0.3 * s))
 
     _add_marks(d, art, shown, motions, direction, hold_seconds, k, (ox, oy), box, ink)
     return d
@@ -994,6 +1029,8 @@ def _add_marks(d: Drawing, art: ViewArt, shown: Sequence[Region], motions: Seque
         return
     ox, oy = offset
     label = hold_text(hold_seconds) if hold_seconds not in (None, "") else None
+    if label and label_extent(label, ink.label_size)[0] + 8 * ink.s > (box[2] - box[0]) * 0.9:
+        label = None  # a picture too small for the text at the page's size: the step text says it
     spacing = 10.0 * ink.s
 
     def marks_at(a: Anchor, text: str | None = None) -> list[Group]:
@@ -1012,29 +1049,30 @@ def _add_marks(d: Drawing, art: ViewArt, shown: Sequence[Region], motions: Seque
             out.append(_inside(mark, box))
         return out
 
-    def place(candidates: list[tuple[Region, Anchor]]) -> list[Anchor]:
-        """Anchors in order, skipping any whose marks would sit on another region's marks.
+    def place(candidates: list[tuple[Region, Anchor]]) -> list[tuple[Anchor, list[Group]]]:
+        """Anchors in order with their marks, skipping any that would sit on another region's marks.
 
         A region's own anchors are spaced by design (both sides of the spine), so
         they are only checked against other regions.
         """
-        placed: list[tuple[Region, Anchor, Rect]] = []
+        placed: list[tuple[Region, Anchor, list[Group], Rect]] = []
         for region, a in candidates:
-            x0, y0, x1, y1 = _union(g.getBounds() for g in marks_at(a))
+            marks = marks_at(a)
+            x0, y0, x1, y1 = _union(g.getBounds() for g in marks)
             room = 1.5 * ink.s  # marks need a little air between them to read as separate
             bounds = (x0 - room, y0 - room, x1 + room, y1 + room)
-            if all(other_region is region or _overlap(bounds, other) < 0.1 for other_region, _, other in placed):
-                placed.append((region, a, bounds))
-        return [a for _, a, _ in placed]
+            if all(other_region is region or _overlap(bounds, other) < 0.1 for other_region, _, _, other in placed):
+                placed.append((region, a, marks, bounds))
+        return [(a, marks) for _, a, marks, _ in placed]
 
     candidates = [(r, a) for r in shown for a in art.regions[r].anchors]
-    anchors = place(candidates)
-    if len(anchors) * len(motions) > 4:
+    chosen = place(candidates)
+    if len(chosen) * len(motions) > 4:
         # Too many marks crowd the picture: the highlight shows both sides, the marks one.
-        anchors = place([(r, a) for r, a in candidates if a.at[0] >= 50.0 - 1e-6]) or anchors
-    label_at = max(anchors, key=lambda a: a.at[0]) if label and Motion.hold in motions else None
-    for a in anchors:
-        for mark in marks_at(a, label if a is label_at else None):
+        chosen = place([(r, a) for r, a in candidates if a.at[0] >= 50.0 - 1e-6]) or chosen
+    label_at = max((a for a, _ in chosen), key=lambda a: a.at[0]) if label and Motion.hold in motions else None
+    for a, marks in chosen:
+        for mark in (marks_at(a, label) if a is label_at else marks):
             d.add(mark)
 
 

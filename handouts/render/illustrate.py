@@ -60,14 +60,15 @@ def choose_view(regions: list[Region]) -> str:
 
 def body_map(regions: Iterable[Region], motions: Iterable[Motion], direction: Direction | None = None,
              view: str | None = None, hold_seconds=None, width: float = 113.0, height: float = 113.0,
-             palette: Palette = Palette()) -> Drawing:
+             palette: Palette = Palette(), *, label_size: float = 9.0) -> Drawing:
     """The upper body with the step's regions highlighted and its motions marked on them.
 
     ``view`` is chosen from the regions when left out. Regions the view cannot
     show are left out of the picture. The view zooms to the highlighted regions
     (head and shoulders, upper body, or the whole back) so marks stay readable at
     pocket-card sizes. ``hold_seconds`` ('10-20', '10–20 s' or an amount) labels
-    the hold mark.
+    the hold mark, set in ``label_size`` points: pass the layout's smallest text
+    size so the picture keeps to it too. A label that would not fit is left out.
     """
     regions = [Region(r) for r in regions]
     motions = [Motion(m) for m in motions]
@@ -75,7 +76,8 @@ def body_map(regions: Iterable[Region], motions: Iterable[Motion], direction: Di
     view = view or choose_view(regions)
     if view not in bodymap.VIEWS:
         raise ValueError(f"view {view!r} is not one of: {', '.join(VIEWS)}")
-    return bodymap.body_map_drawing(regions, motions, direction, view, hold_seconds, float(width), float(height), palette)
+    return bodymap.body_map_drawing(regions, motions, direction, view, hold_seconds, float(width), float(height), palette,
+                                    float(label_size))
 
 
 def hand_pictogram(hand_use: HandUse, size: float = 28.0, palette: Palette = Palette()) -> Drawing:
