@@ -275,10 +275,7 @@ def load_batch(path: Path) -> Batch:
             handout_layouts[name] = layout
     card_layouts: dict[str, Layout] = {}
     if manifest.cards is not None:
-        for i, name in enumerate(manifest.cards.layouts):
-            layout = _layout(library, name, "card", ("cards", "layouts", i), where, problems)
-            if layout is not None:
-                card_layouts[name] = layout
+        card_layouts = _card_layouts(library, manifest, where, problems)
 
     # roster
     roster_path = base / manifest.roster
@@ -347,6 +344,34 @@ def _layout(library: LayoutLibrary, name: str, kind: str, loc: tuple, where, pro
         where(loc, f"layout '{name}' is {what}; {kind} layouts: {', '.join(library.buildable(kind)) or 'none'}")
         return None
     return layout
+
+
+def _card_layouts(library: LayoutLibrary, manifest: BatchManifest, where, problems: list[Problem]) -> dict[str, Layout]:
+    """The card layouts, checked against the sheet: a card that does not fit stops the batch."""
+    from .cards import card_imposition
+    from .render.sheet import check_options
+
+    cards = manifest.cards
+    assert cards is not None
+    found: dict[str, Layout] = {}
+    for i, name in enumerate(cards.layouts):
+        layout = _layout(library, name, "card", ("cards", "layouts", i), where, problems)
+        if layout is not None:
+            found[name] = layout
+    try:
+        check_options(cards.sheet, cards.bleed, cards.flip)
+    except HandoutsError as exc:
+        for p in exc.problems:
+            option = p.file.lstrip("-") if p.file in ("--sheet", "--bleed", "--flip") else "sheet"
+            where(("cards", option), p.message.replace("leave --bleed out", "set bleed: 0"))
+        return found
+    for i, (name, layout) in enumerate(found.items()):
+        try:
+            card_imposition(layout, cards.sheet, cards.bleed, cards.flip, name)
+        except HandoutsError as exc:
+            for p in exc.problems:
+                where(("cards", "layouts", cards.layouts.index(name)), p.message)
+    return found
 
 
 def variant_id(routine_id: str, language: str) -> str:
@@ -679,7 +704,7 @@ def _render_sheet(ctx: WorkerContext, item: Item) -> bytes:
     cards = ctx.cards
     routines = [(ctx.routines[key][0], copies) for key, copies in item.cards]
     return render_sheet_for_many(routines, ctx.card_layouts[item.layout], ctx.clinic, cards.sheet,
-                                 bleed=cards.bleed, flip=cards.flip)
+                                 bleed=cards.bleed, flip=cards.flip, layout_name=item.layout)
 
 
 # --------------------------------------------------------------------------- running

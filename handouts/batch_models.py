@@ -44,12 +44,13 @@ def _file_pattern(allowed: tuple[str, ...]):
         try:
             fields = pattern_fields(value)
         except ValueError:
-            raise PydanticCustomError("file_name", "has an unmatched '{{' or '}}'; placeholders look like {{name}}") from None
+            raise PydanticCustomError("file_name", "has an unmatched brace; placeholders look like {example}",
+                                      {"example": "{" + allowed[0] + "}"}) from None
         unknown = [f for f in fields if f not in allowed]
         if unknown:
             raise PydanticCustomError(
-                "file_name", "'{{{field}}}' is not a placeholder; use {allowed}",
-                {"field": unknown[0], "allowed": ", ".join("{" + a + "}" for a in allowed)},
+                "file_name", "'{field}' is not a placeholder; use {allowed}",
+                {"field": "{" + unknown[0] + "}", "allowed": ", ".join("{" + a + "}" for a in allowed)},
             )
         if "/" in value or "\\" in value:
             raise PydanticCustomError("file_name", "must be a file name, without '/' or '\\'")
@@ -147,7 +148,7 @@ def _tidy_lines(value: str) -> str:
 def _cell(max_length: int, multiline: bool = False):
     return Annotated[
         str,
-        AfterValidator(_no_controls("\n\r\t" if multiline else "\t")),
+        AfterValidator(_no_controls("\n\r\t")),
         AfterValidator(_tidy_lines if multiline else _one_line),
         StringConstraints(min_length=1, max_length=max_length),
     ]
