@@ -218,3 +218,17 @@ def test_hold_label_uses_the_page_text_size_or_is_left_out():
     tiny = il.body_map([Region.upper_trapezius], [Motion.hold], hold_seconds="10-20", width=40, height=40,
                        label_size=18.0)
     assert not [s for s in leaves(tiny) if isinstance(s, String)]
+
+
+@pytest.mark.parametrize("view", ["back", "side", "front"])
+def test_body_parts_are_stacked_fill_then_outline(view):
+    """A later part (the head) must cover the outline of an earlier one (the top of the neck)."""
+    light = PALETTE.light.lower().lstrip("#")
+    kinds = []
+    for s in leaves(il.body_map([], [], view=view)):
+        if isinstance(s, Polygon) and s.fillColor is not None and s.fillColor.hexval().lower().endswith(light):
+            kinds.append("fill")
+        elif not isinstance(s, Polygon) and kinds and kinds[-1] != "line":
+            kinds.append("line")
+    assert kinds.count("fill") >= 3
+    assert "fill,fill" not in ",".join(kinds)

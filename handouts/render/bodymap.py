@@ -942,8 +942,8 @@ class Frame:
 @lru_cache(maxsize=64)
 def _base_geometry(view: str, frame: Frame):
     art = VIEWS[view]()
-    fills = [frame.fill(part) for part in art.parts]
-    outlines = [run for part in art.parts for run in frame.lines(part, closed=True)]
+    # Each part is filled, then outlined, before the next covers it (the head hides the neck's top edge).
+    parts = [(frame.fill(part), frame.lines(part, closed=True)) for part in art.parts]
     landmarks = [run for line, closed in art.landmarks for run in frame.lines(line, closed)]
     dots: list[Point] = []
     if art.spine:
@@ -954,7 +954,7 @@ def _base_geometry(view: str, frame: Frame):
             x, y = a[0] + (b[0] - a[0]) * i / n, a[1] + (b[1] - a[1]) * i / n
             if box[0] <= x <= box[2] and box[1] <= y <= box[3]:
                 dots.append((x, y))
-    return fills, outlines, landmarks, dots
+    return parts, landmarks, dots
 
 
 @lru_cache(maxsize=512)
@@ -994,12 +994,12 @@ def body_map_drawing(regions: Sequence[Region], motions: Sequence[Motion], direc
     ink = Ink(mark=darker(accent, 0.3), halo=white, ball=mix(accent, white, 0.75), s=s, label_size=label_size)
 
     d = Drawing(width, height)
-    fills, outlines, landmarks, dots = _base_geometry(view, frame)
-    for poly in fills:
+    parts, landmarks, dots = _base_geometry(view, frame)
+    for poly, outline in parts:
         if poly:
             d.add(Polygon(flat(poly), fillColor=light, strokeColor=None, strokeWidth=0))
-    for run in outlines:
-        d.add(_polyline(run, muted, 0.9 * s))
+        for run in outline:
+            d.add(_polyline(run, muted, 0.9 * s))
     for run in landmarks:
         d.add(_polyline(run, landmark, 0.55 * s))
 
