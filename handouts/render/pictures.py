@@ -49,7 +49,7 @@ def caption_text(step: Step) -> str:
     return ""
 
 
-def body_drawing(step: Step, width: float, height: float, brand: Brand) -> Drawing:
+def body_drawing(step: Step, width: float, height: float, brand: Brand, label_size: float = 9.0) -> Drawing:
     ill = step.illustration
     hold = None
     if step.dosage and step.dosage.hold_seconds:
@@ -63,6 +63,7 @@ def body_drawing(step: Step, width: float, height: float, brand: Brand) -> Drawi
         width=width,
         height=height,
         palette=palette(brand),
+        label_size=label_size,
     ))
 
 
@@ -111,12 +112,12 @@ def step_picture(step: Step, width: float, height: float, brand: Brand, caption:
     icon = max(caption.fontSize * 2.0, 20.0)
     own = user_image(step, base_file, width, height)
     if own is None:
-        drawing = body_drawing(step, width, height, brand)
+        drawing = body_drawing(step, width, height, brand, caption.fontSize)
     elif user_images == "instead":
         drawing = own
     else:
         half = height * 0.62
-        drawing = Table([[user_image(step, base_file, width, half)], [body_drawing(step, width, half, brand)]],
+        drawing = Table([[user_image(step, base_file, width, half)], [body_drawing(step, width, half, brand, caption.fontSize)]],
                         colWidths=[width])
         drawing.setStyle(cell_style([("ALIGN", (0, 0), (-1, -1), "CENTER"), *_TIGHT]))
     strip = _strip(step, icon, brand) if pictograms else None
