@@ -10,7 +10,8 @@ from pathlib import Path
 
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Paragraph, Table
+from reportlab.graphics import renderPDF
+from reportlab.platypus import Flowable, Paragraph, Table
 
 from .. import images
 from ..fonts import face_name
@@ -27,6 +28,33 @@ def _own_fonts(drawing: Drawing) -> Drawing:
     drawing.initialFontName = face_name("atkinson")
     drawing.initialFontSize = 10
     return drawing
+
+
+class FramedDrawing(Flowable):
+    """A drawing placed as a named PDF form XObject.
+
+    Each step picture becomes one countable, clipped object in the PDF, so
+    tests (and print shops' preflight tools) can see one picture per step and
+    that nothing in it strays outside its frame."""
+
+    def __init__(self, drawing: Drawing, kind: str):
+        super().__init__()
+        self.drawing = drawing
+        self.kind = kind
+        self.width, self.height = drawing.width, drawing.height
+
+    def wrap(self, availWidth, availHeight):
+        return self.width, self.height
+
+    def draw(self):
+        canv = self.canv
+        counter = getattr(canv, "_handouts_forms", 0) + 1
+        canv._handouts_forms = counter
+        name = f"{self.kind}-{counter}"
+        canv.beginForm(name, 0, 0, self.width, self.height)
+        renderPDF.draw(self.drawing, canv, 0, 0)
+        canv.endForm()
+        canv.doForm(name)
 
 
 def palette(brand: Brand) -> "illustrate.Palette":
@@ -112,12 +140,12 @@ def step_picture(step: Step, width: float, height: float, brand: Brand, caption:
     icon = max(caption.fontSize * 2.0, 20.0)
     own = user_image(step, base_file, width, height)
     if own is None:
-        drawing = body_drawing(step, width, height, brand, caption.fontSize)
+        drawing = FramedDrawing(body_drawing(step, width, height, brand, caption.fontSize), "bodymap")
     elif user_images == "instead":
         drawing = own
     else:
         half = height * 0.62
-        drawing = Table([[user_image(step, base_file, width, half)], [body_drawing(step, width, half, brand, caption.fontSize)]],
+        drawing = Table([[user_image(step, base_file, width, half)], [FramedDrawing(body_drawing(step, width, half, brand, caption.fontSize), "bodymap")]],
                         colWidths=[width])
         drawing.setStyle(cell_style([("ALIGN", (0, 0), (-1, -1), "CENTER"), *_TIGHT]))
     strip = _strip(step, icon, brand) if pictograms else None
