@@ -72,6 +72,7 @@ def has_glyph(family: str, char: str) -> bool:
     return ord(char) in _cmap(face_name(family))
 
 
+@lru_cache(maxsize=4096)
 def family_for(char: str, preferred: str = "atkinson") -> str | None:
     """The first family in the fallback chain (starting at ``preferred``) that draws ``char``."""
     if char in "\n\t ":
