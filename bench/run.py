@@ -1,0 +1,205 @@
+"""Benchmark: handouts against a bare ReportLab script, on this machine, in one run.
+
+    .venv/bin/python bench/run.py            # the full set (a few minutes)
+    .venv/bin/python bench/run.py --quick    # smaller batches, for a smoke test
+
+Prints a Markdown table (paste it into the README) with every figure, the
+matching figure of bench/baseline.py, their ratio and the target. Nothing is
+cached between runs and nothing is hard-coded: each number is measured now.
+Times are medians; the machine's other load shows up as noise, so compare
+ratios from the same run, not numbers from different days.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+CONTENT = ROOT / "content"
+ROUTINE = "partner-neck"
+LAYOUT = "handout-a4"
+HANDOUTS = Path(sys.executable).with_name("handouts")
+
+
+def median_time(fn, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+# ------------------------------------------------------------------ warm renders, in this process
+
+
+def warm_handouts(runs: int) -> float:
+    from handouts.content import load_content
+    from handouts.layouts import LayoutLibrary
+    from handouts.models import Personalisation
+    from handouts.render.handout import HandoutInput, render_handout
+
+    content = load_content([CONTENT])
+    doc = content.by_id()[ROUTINE]
+    layout = LayoutLibrary().get(LAYOUT)
+    names = iter(f"Student {i}" for i in range(10_000))
+
+    def one() -> bytes:
+        data = HandoutInput(doc.routine, layout, LAYOUT, Personalisation(for_name=next(names)), content.clinic,
+                            base_file=doc.path, clinic_file=content.clinic_path)
+        return render_handout(data)
+
+    one()  # first render loads fonts and caches; "warm" means after it
+    return median_time(one, runs)
+
+
+def warm_baseline(runs: int) -> float:
+    import baseline
+
+    baseline.register_fonts()
+    data = baseline.load(CONTENT / f"{ROUTINE}.yaml")
+    names = iter(f"Student {i}" for i in range(10_000))
+    baseline.render(data, next(names))
+    return median_time(lambda: baseline.render(data, next(names)), runs)
+
+
+# ------------------------------------------------------------------ cold runs, as subprocesses
+
+
+def cold(commands: dict[str, list[str]], runs: int, cwd: Path) -> dict[str, float]:
+    """Each command ``runs`` times, interleaved so drifting load hits all alike."""
+    times: dict[str, list[float]] = {k: [] for k in commands}
+    for _ in range(runs):
+        for key, cmd in commands.items():
+            start = time.perf_counter()
+            subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            times[key].append(time.perf_counter() - start)
+    return {k: statistics.median(v) for k, v in times.items()}
+
+
+# ------------------------------------------------------------------ batches
+
+
+FIRST = ["Ana", "Ben", "Chloé", "Dmitri", "Ella", "Farah", "Grace", "Hiro", "Ines", "José", "Kofi", "Lena"]
+LAST = ["López", "O'Connor", "Dubois", "Ivanov", "Schmidt", "Haddad", "Kim", "Tanaka", "Silva", "Müller"]
+
+
+def batch_manifest(folder: Path, rows: int) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = ["name,note"]
+    for i in range(rows):
+        lines.append(f"\"{FIRST[i % len(FIRST)]} {LAST[(i // len(FIRST)) % len(LAST)]} {i:03d}\",")
+    (folder / "roster.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    manifest = folder / "bench.batch.yaml"
+    manifest.write_text(f"content: {CONTENT}\nroutines: [{ROUTINE}]\nhandouts: [{LAYOUT}]\n"
+                        f"roster: roster.csv\nout: out\n", encoding="utf-8")
+    return manifest
+
+
+def batch_wall(manifest: Path, *args: str) -> float:
+    start = time.perf_counter()
+    result = subprocess.run([str(HANDOUTS), "batch", str(manifest), *args], cwd=manifest.parent,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    took = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"batch failed:\n{result.stdout}\n{result.stderr}")
+    return took
+
+
+class Quiet:
+    def begin(self, *a) -> None: ...
+    def item(self, *a) -> None: ...
+    def end(self, *a) -> None: ...
+
+
+def batch_peak_mb(manifest: Path, jobs: int) -> float:
+    """Peak resident memory of the busiest worker process (not the parent)."""
+    from handouts.batch import run_batch
+
+    summary = run_batch(manifest, jobs=jobs, force=True, reporter=Quiet())
+    if summary.failed:
+        raise SystemExit(f"batch failed: {summary.problems[:3]}")
+    return summary.peak_rss_kb / 1024
+
+
+# ------------------------------------------------------------------ report
+
+
+def row(what: str, value: str, base: str, ratio: float | None, target: str, ok: bool | None) -> str:
+    r = f"{ratio:.2f}×" if ratio is not None else "–"
+    verdict = "–" if ok is None else ("met" if ok else "**missed**")
+    return f"| {what} | {value} | {base} | {r} | {target} | {verdict} |"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="small batches (20/20/50), fewer repeats")
+    ap.add_argument("--jobs", type=int, default=0, help="workers for the 'all cores' runs (default: all)")
+    args = ap.parse_args()
+    from handouts.batch import default_jobs
+
+    cores = args.jobs or default_jobs()
+    runs = 3 if args.quick else 9
+    cold_runs = 3 if args.quick else 5
+    n_batch, n_small, n_large = (20, 20, 50) if args.quick else (200, 50, 500)
+
+    tmp = Path(tempfile.mkdtemp(prefix="handouts-bench-"))
+    try:
+        print(f"# machine: {os.cpu_count()} cores visible, {cores} used for 'all cores'; python {sys.version.split()[0]}",
+              file=sys.stderr)
+        print("warm renders ...", file=sys.stderr)
+        warm = warm_handouts(runs)
+        warm_base = warm_baseline(runs)
+        print("cold runs ...", file=sys.stderr)
+        colds = cold({
+            "handouts": [str(HANDOUTS), "build", ROUTINE, "-l", LAYOUT, "-o", str(tmp / "cold")],
+            "baseline": [sys.executable, str(ROOT / "bench" / "baseline.py"), str(CONTENT / f"{ROUTINE}.yaml"),
+                         str(tmp / "baseline.pdf")],
+        }, cold_runs, ROOT)
+        print(f"batch of {n_batch} ...", file=sys.stderr)
+        manifest = batch_manifest(tmp / "batch", n_batch)
+        one_worker = batch_wall(manifest, "--jobs", "1", "--force")
+        all_cores = batch_wall(manifest, "--jobs", str(cores), "--force")
+        rerun = statistics.median(batch_wall(manifest, "--jobs", str(cores)) for _ in range(3))
+        print(f"memory at {n_small} and {n_large} ...", file=sys.stderr)
+        peak_small = batch_peak_mb(batch_manifest(tmp / "small", n_small), cores)
+        peak_large = batch_peak_mb(batch_manifest(tmp / "large", n_large), cores)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    ms = lambda s: f"{s * 1000:.0f} ms"  # noqa: E731
+    sec = lambda s: f"{s:.2f} s"  # noqa: E731
+    print(f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores ({cores} workers for 'all cores'), "
+          f"Python {sys.version.split()[0]}; medians of {runs} warm and {cold_runs} cold runs.\n")
+    print("| measure | handouts | bare ReportLab | ratio | target | |")
+    print("|---|---|---|---|---|---|")
+    print(row(f"warm render, {ROUTINE} ({LAYOUT})", ms(warm), ms(warm_base), warm / warm_base, "≤ 0.55×",
+              warm / warm_base <= 0.55))
+    print(row(f"cold `handouts build {ROUTINE} -l {LAYOUT}`", sec(colds["handouts"]), sec(colds["baseline"]),
+              colds["handouts"] / colds["baseline"], "≤ 1.15×", colds["handouts"] / colds["baseline"] <= 1.15))
+    print(row(f"batch of {n_batch} personalised, 1 worker", sec(one_worker), ms(warm_base) + " (1 render)",
+              one_worker / warm_base, "–", None))
+    print(row(f"batch of {n_batch} personalised, {cores} workers", sec(all_cores), ms(warm_base) + " (1 render)",
+              all_cores / warm_base, "≤ 80×", all_cores / warm_base <= 80))
+    print(row(f"unchanged rerun of {n_batch}", sec(rerun), ms(warm) + " (1 handouts render)", rerun / warm, "≤ 10×",
+              rerun / warm <= 10))
+    flat = peak_large / peak_small
+    print(row(f"peak memory per worker, {n_small} handouts", f"{peak_small:.0f} MB", "–", None, "≤ 150 MB",
+              peak_small <= 150))
+    print(row(f"peak memory per worker, {n_large} handouts", f"{peak_large:.0f} MB", f"{peak_small:.0f} MB at {n_small}",
+              flat, "≤ 150 MB, flat (≤ 1.10×)", peak_large <= 150 and flat <= 1.10))
+    print(f"\nThroughput: {n_batch / one_worker:.1f} handouts/s with 1 worker, {n_batch / all_cores:.1f} handouts/s "
+          f"with {cores} (wall time of the whole command, start-up included).")
+
+
+if __name__ == "__main__":
+    main()
