@@ -19,6 +19,7 @@ from typing import Callable
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.colors import HexColor
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 
@@ -420,12 +421,10 @@ class CardComposer:
         """The text areas of one face: each panel's safe area, the first one below the band."""
         out = []
         below = band.height + (st["cue"].fontSize * 0.6 if band.title is not None else 0.0)
+        lift = _descender_overhang(st)
         for i, safe in enumerate(self.safe):
-            if i == 0:
-                top = min(safe.top, self.height - below)
-                out.append(Rect(safe.x, safe.y, safe.w, top - safe.y))
-            else:
-                out.append(safe)
+            top = min(safe.top, self.height - below) if i == 0 else safe.top
+            out.append(Rect(safe.x, safe.y + lift, safe.w, top - safe.y - lift))
         return out
 
     # ------------------------------------------------------------ packing
@@ -674,6 +673,16 @@ class CardComposer:
         return CardFace(side, number, count, self.width, self.height, self.panels, self.safe, band, placed,
                         self.spec.background, self.spec.corner_radius, self.spec.fold_marks and self.n_panels > 1,
                         strip=self.spec.safe_zone * 0.5, sizes=sizes)
+
+
+def _descender_overhang(st: dict[str, ParagraphStyle]) -> float:
+    """How far descenders of a paragraph's last line reach below its box (the leading gives
+    only part of the font's descent), so text at the foot of a panel stays in the safe zone."""
+    out = 0.0
+    for style in st.values():
+        descent = -pdfmetrics.getFont(style.fontName).face.descent / 1000
+        out = max(out, descent * style.fontSize - (style.leading - style.fontSize))
+    return out
 
 
 def _short(text: str, limit: int = 48) -> str:

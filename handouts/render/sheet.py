@@ -102,20 +102,25 @@ class Imposition:
     def slot_name(self, i: int) -> str:
         return f"row {i // self.columns + 1}, column {i % self.columns + 1}"
 
+    def _grid(self, rects) -> tuple[Rect, ...]:
+        """Every card position on either side: marks go outside all of them, even on a sheet only
+        partly filled, so no mark ever runs where a card is or could be."""
+        return self.fronts + self.backs
+
     def crop_mark_segments(self, rects: list[Rect] | tuple[Rect, ...]) -> list[Segment]:
-        """Marks in line with every cut, in the margin around the cards only, so no mark touches a card."""
+        """Marks in line with every cut of ``rects``, in the margin around the grid, so no mark touches a card."""
         if not self.crop_marks or not rects:
             return []
-        return _edge_marks(rects, [x for r in rects for x in (r.x, r.right)], [y for r in rects for y in (r.y, r.top)],
-                           self.mark_offset, self.mark_length)
+        return _edge_marks(self._grid(rects), [x for r in rects for x in (r.x, r.right)],
+                           [y for r in rects for y in (r.y, r.top)], self.mark_offset, self.mark_length)
 
     def fold_mark_segments(self, rects: list[Rect] | tuple[Rect, ...], back: bool = False) -> list[Segment]:
-        """Marks in line with every fold, above and below the cards."""
+        """Marks in line with every fold, above and below the grid."""
         if not self.crop_marks or not rects or not self.folds:
             return []
         w = self.card[0]
         xs = [r.x + ((w - f) if back and self.flip_axis == "x" else f) for r in rects for f in self.folds]
-        return _edge_marks(rects, xs, [], self.mark_offset, self.mark_length)
+        return _edge_marks(self._grid(rects), xs, [], self.mark_offset, self.mark_length)
 
     @property
     def flip_axis(self) -> str:

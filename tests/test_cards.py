@@ -1,0 +1,162 @@
+"""The 'card' command and the card orchestration: output names, atomic writes, option errors, overflow."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from handouts.cards import build_cards, render_card_pdf, render_sheet_for_many
+from handouts.cli import app
+from handouts.content import load_content
+from handouts.errors import HandoutsError
+from handouts.layouts import LayoutLibrary
+
+from pdfcheck import glyphs, page_boxes
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+FIXTURES = ROOT / "tests" / "cases" / "cards"
+LIBRARY = LayoutLibrary(ROOT / "layouts")
+
+
+@pytest.fixture(autouse=True)
+def in_repo(monkeypatch):
+    monkeypatch.chdir(ROOT)
+
+
+def run(runner, *args: str):
+    return runner.invoke(app, ["card", *args])
+
+
+def test_single_cards_named_by_routine_and_layout(runner, tmp_path):
+    result = run(runner, "self-neck-back", "--layout", "card-credit", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "self-neck-back--card-credit.pdf"
+    assert result.stdout.splitlines() == [str(path)]
+    assert path.read_bytes().startswith(b"%PDF")
+    assert not list(tmp_path.glob(".*.part"))
+
+
+def test_sheet_output_name_and_pages(runner, tmp_path):
+    result = run(runner, "self-neck-tools", "partner-back", "-l", "card-business-us", "--sheet", "avery-5371",
+                 "--copies", "2", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    names = sorted(Path(p).name for p in result.stdout.split())
+    assert names == ["partner-back--card-business-us--avery-5371.pdf", "self-neck-tools--card-business-us--avery-5371.pdf"]
+    sizes, _ = glyphs(tmp_path / names[0])
+    assert len(sizes) == 2 and sizes[0] == pytest.approx((612, 792))
+
+
+def test_default_is_every_card_layout_and_routine(runner, tmp_path):
+    result = run(runner, "--sheet", "a4", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    routines = sorted(d.id for d in load_content([CONTENT]).routines)
+    expected = {f"{r}--{l}--a4.pdf" for r in routines for l in LIBRARY.buildable("card")}
+    assert {Path(p).name for p in result.stdout.split()} == expected
+
+
+def test_precut_sheet_picks_the_layouts_that_fit(runner, tmp_path):
+    result = run(runner, "self-neck-back", "--sheet", "avery-c32011", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert [Path(p).name for p in result.stdout.split()] == ["self-neck-back--card-credit--avery-c32011.pdf"]
+
+
+def test_default_copies_fill_one_sheet(runner, tmp_path):
+    result = run(runner, "self-neck-tools", "-l", "card-credit", "--sheet", "a4", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    _, gs = glyphs(tmp_path / "self-neck-tools--card-credit--a4.pdf")
+    pages = {g.page for g in gs}
+    assert pages == {1, 2}
+    title_starts = sum(1 for g in gs if g.page == 1 and g.text == "S" and g.size > 9)  # 'Self-massage…' on each card
+    assert title_starts >= 10
+
+
+def test_bleed_option(runner, tmp_path):
+    result = run(runner, "partner-back", "-l", "card-credit", "--bleed", "3mm", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    box = page_boxes(tmp_path / "partner-back--card-credit.pdf")[0]
+    assert box["TrimBox"][0] == pytest.approx(3 * 72 / 25.4)
+
+
+def test_calibration_sheet(runner, tmp_path):
+    result = run(runner, "--calibration", "--sheet", "letter", "-l", "card-business-us", "--flip", "short",
+                 "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert [Path(p).name for p in result.stdout.split()] == ["calibration--card-business-us--letter.pdf"]
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--sheet", "a5"], "--sheet: unknown sheet 'a5'; choose one of: a4, letter, avery-5371, avery-c32011"),
+    (["--flip", "sideways"], "--flip: 'sideways' is not a flip; choose long or short"),
+    (["--bleed", "lots"], "--bleed: 'lots' is not a length; write e.g. 3mm, 0.125in, 1cm or 8pt"),
+    (["--bleed", "30mm"], "--bleed: 30.0 mm is not a bleed; use 0 to 10 mm, usually 3mm"),
+    (["--copies", "2"], "--copies: copies are for sheets; add --sheet a4 (or letter, ...)"),
+    (["--sheet", "a4", "--copies", "0"], "--copies: must be 1 or more"),
+    (["--calibration"], "--calibration: needs a sheet to test; add --sheet a4 (or letter, ...)"),
+    (["self-neck-back", "--calibration", "--sheet", "a4"],
+     "--calibration: prints a test sheet only; leave out the routine names"),
+    (["-l", "card-credit", "--sheet", "avery-5371"],
+     "--sheet: avery-5371 takes cards of 88.9 mm x 50.8 mm; layout 'card-credit' makes 85.6 mm x 54 mm cards "
+     "(choose a layout of that size)"),
+    (["-l", "card-business-us", "--sheet", "avery-5371", "--bleed", "3mm"],
+     "--bleed: avery-5371 cards are pre-cut and touch each other, so there is no room for bleed; leave --bleed out"),
+    (["-l", "handout-a4"], "layouts/handout-a4.yaml: kind: layout 'handout-a4' is a handout layout; choose one of: "
+                           "card-a6, card-business-us, card-credit, card-foldout, card-index"),
+    (["-l", "card-base"], "layouts/card-base.yaml: kind: layout 'card-base' is abstract; choose one of: "
+                          "card-a6, card-business-us, card-credit, card-foldout, card-index"),
+    (["no-such-routine", "-l", "card-credit"], "no-such-routine: no routine with this id or path; known ids: "
+                                               "clinical-neck, partner-back, partner-neck, self-neck-back, self-neck-tools"),
+])
+def test_bad_options_exit_1_with_a_message(runner, tmp_path, args, message):
+    result = run(runner, *args, "--out", str(tmp_path))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == message
+    assert "Traceback" not in result.output
+    assert not list(tmp_path.iterdir()), "nothing is written when an input is wrong"
+
+
+def test_overflow_fail_names_the_file_face_and_what(runner, tmp_path):
+    result = run(runner, "tests/cases/cards/long-routine.yaml", "--layout", "tests/cases/cards/card-fixed.yaml",
+                 "--out", str(tmp_path))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "tests/cases/cards/long-routine.yaml:12: card-fixed card front: does not fit on one card at the minimum "
+        "size of 7 pt, from step 7 'Stroke down to the shoulders' on; the layout says overflow: fail (use a larger "
+        "card, or a layout with overflow: continue)",
+        "tests/cases/cards/long-routine.yaml:25: card-fixed card back: does not fit on one card at the minimum size "
+        "of 7 pt, from caution 2 of 3 'Never press on the spine or on any other bone;…' on; the layout says "
+        "overflow: fail (use a larger card, or a layout with overflow: continue)",
+        "2 problems found.",
+    ]
+
+
+def test_one_failing_routine_writes_nothing(tmp_path):
+    with pytest.raises(HandoutsError):
+        build_cards([str(FIXTURES / "short-routine.yaml"), str(FIXTURES / "long-routine.yaml")], [str(FIXTURES / "card-fixed.yaml")],
+                    tmp_path, content_dir=CONTENT, library=LIBRARY)
+    assert not list(tmp_path.iterdir())
+
+
+def test_the_fixed_layout_accepts_a_short_routine(tmp_path):
+    paths = build_cards([str(FIXTURES / "short-routine.yaml")], [str(FIXTURES / "card-fixed.yaml")], tmp_path, content_dir=CONTENT,
+                        library=LIBRARY)
+    assert [p.name for p in paths] == ["short-routine--card-fixed.pdf"]
+
+
+def test_public_api_rejects_a_handout_layout():
+    content = load_content([CONTENT])
+    routine = content.by_id()["partner-back"].routine
+    with pytest.raises(HandoutsError) as err:
+        render_card_pdf(routine, LIBRARY.get("handout-a4"), content.clinic, layout_name="handout-a4")
+    assert str(err.value) == "--layout: layout 'handout-a4' is not a card layout"
+    with pytest.raises(HandoutsError):
+        render_sheet_for_many([(routine, 1)], LIBRARY.get("card-credit"), content.clinic, "tabloid")
+
+
+def test_public_api_is_deterministic():
+    content = load_content([CONTENT])
+    routine = content.by_id()["partner-neck"].routine
+    layout = LIBRARY.get("card-index")
+    first = render_card_pdf(routine, layout, content.clinic, sheet="letter", copies=2, flip="short")
+    assert first == render_card_pdf(routine, layout, content.clinic, sheet="letter", copies=2, flip="short")
