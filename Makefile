@@ -13,7 +13,7 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 build: $(BIN)/.installed
-	$(BIN)/handouts build
+	$(BIN)/handouts build && $(BIN)/handouts card --sheet a4
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest
