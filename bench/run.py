@@ -178,8 +178,10 @@ def main() -> None:
 
     ms = lambda s: f"{s * 1000:.0f} ms"  # noqa: E731
     sec = lambda s: f"{s:.2f} s"  # noqa: E731
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
     print(f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores ({cores} workers for 'all cores'), "
-          f"Python {sys.version.split()[0]}; medians of {runs} warm and {cold_runs} cold runs.\n")
+          f"Python {sys.version.split()[0]}; medians of {runs} warm and {cold_runs} cold runs; "
+          f"load average at the end {load} (other work on the machine slows every figure).\n")
     print("| measure | handouts | bare ReportLab | ratio | target | |")
     print("|---|---|---|---|---|---|")
     print(row(f"warm render, {ROUTINE} ({LAYOUT})", ms(warm), ms(warm_base), warm / warm_base, "≤ 0.55×",

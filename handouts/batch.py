@@ -184,9 +184,6 @@ class Batch:
     clinic_path: Path | None
     card_layouts: dict[str, Layout] = field(default_factory=dict)
 
-    def relative(self, value: str) -> Path:
-        return (self.path.parent / value)
-
 
 def _guess_id(path: Path) -> str:
     """The id a broken routine file was meant to have: its ``id:`` if readable, else the file name."""
@@ -322,7 +319,7 @@ def load_batch(path: Path) -> Batch:
             problems.extend(exc.problems)
 
     if problems:
-        raise HandoutsError(problems)
+        raise HandoutsError(sorted(dict.fromkeys(problems), key=lambda p: (p.file, p.line or 0)))
     assert roster is not None
     return Batch(path=path, located=located, manifest=manifest, roster=roster, out_dir=base / manifest.out,
                  library=library, handout_layouts=handout_layouts, routines=docs, broken=broken,
@@ -399,7 +396,7 @@ class Item:
     """One output file and what it is made from."""
 
     name: str
-    kind: str  # 'handout' or 'sheet'
+    kind: str  # 'handout', 'sheet', or 'row': a row that has no files of its own but has problems
     row: int | None = None
     line: int | None = None
     student: str = ""
@@ -487,6 +484,7 @@ def plan(batch: Batch, tool: str | None = None) -> list[Item]:
         used.update(n.casefold() for n in names)
         student = row.student
         names_iter = iter(names)
+        unreported: list[Problem] = []  # a cards-only batch has no handout items to carry a row's problems
         for rid in m.routines:
             key, rproblems = _routine_for(batch, rid, row, roster_name, checked)
             problems = list(row_problems) + rproblems
@@ -503,6 +501,8 @@ def plan(batch: Batch, tool: str | None = None) -> list[Item]:
                     problems.append(Problem(roster_name, row.line, "", f"cannot be used ({exc})"))
             if student is not None and not problems:
                 card_counts[key] = card_counts.get(key, 0) + student.copies
+            if not m.handouts:
+                unreported.extend(problems)
             for lname in m.handouts:
                 name = next(names_iter)
                 digest = "" if problems else _sha(tool, routine_digest[key], layout_digest[lname], clinic_digest,
@@ -511,10 +511,13 @@ def plan(batch: Batch, tool: str | None = None) -> list[Item]:
                                   routine=key, layout=lname, personal=personal,
                                   copies=student.copies if student else 1, digest=digest,
                                   problems=tuple(dict.fromkeys(problems))))
-    if sheets:
+        if unreported:
+            items.append(Item(name=f"row {row.index + 1} ({row.label})", kind="row", row=row.index, line=row.line,
+                              student=row.label, problems=tuple(dict.fromkeys(unreported))))
+    cards = tuple((key, card_counts[key]) for key in sorted(card_counts, key=_routine_order(m.routines))
+                  if card_counts[key] > 0)
+    if sheets and cards:
         assert m.cards is not None
-        cards = tuple((key, card_counts[key]) for key in sorted(card_counts, key=_routine_order(m.routines))
-                      if card_counts[key] > 0)
         for sheet in sheets:
             digest = _sha(tool, "sheet", _model_digest(batch.card_layouts[sheet.layout]), m.cards.sheet,
                           m.cards.bleed, m.cards.flip, clinic_digest, [(k, routine_digest[k], n) for k, n in cards], sheet.name)
@@ -788,6 +791,7 @@ def run_batch(manifest: Path, jobs: int = 0, force: bool = False, shard: Shard =
     digest_of = {i.name: i.digest for i in todo}
     for item in failed_now:
         done(Result(item.name, False, item.problems))
+    previous_term = _stop_on_sigterm()
     try:
         if todo:
             _run(batch, todo, jobs, done)
@@ -796,12 +800,28 @@ def run_batch(manifest: Path, jobs: int = 0, force: bool = False, shard: Shard =
     except KeyboardInterrupt:
         summary.interrupted = True
     finally:
+        if previous_term is not None:
+            signal.signal(signal.SIGTERM, previous_term)
         state.flush()
         summary.seconds = time.perf_counter() - started
         summary.peak_rss_kb = max(summary.peak_rss_kb, _peak_rss_kb() if jobs == 1 else 0)
         summary.problems = sorted(dict.fromkeys(summary.problems), key=lambda p: (p.file, p.line or 0, p.field, p.message))
         reporter.end(summary)
     return summary
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop_on_sigterm():
+    """Treat SIGTERM (a cluster pre-empting the job) like Ctrl-C: finish the items being
+    drawn, keep what is done, start nothing new. Returns the handler to restore."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _interrupt)
 
 
 def _context(batch: Batch) -> WorkerContext:
@@ -856,7 +876,7 @@ def _combined_name(name: str, shard: Shard) -> str:
 
 def _combine(batch: Batch, items: list[Item], state: State, path: Path, tool: str, force: bool, summary: Summary) -> None:
     """One print-ready PDF: each student's handouts in roster order (repeated ``copies`` times), then the card sheets."""
-    parts = [(i, i.copies if i.kind == "handout" else 1) for i in items]
+    parts = [(i, i.copies if i.kind == "handout" else 1) for i in items if i.kind in ("handout", "sheet")]
     ready = [(i, n) for i, n in parts if n > 0 and not i.problems and state.fresh(i.name, i.digest)]
     summary.combined = path
     summary.combined_docs = sum(n for _, n in ready)

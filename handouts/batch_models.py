@@ -86,8 +86,8 @@ RoutineId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$"
 class CardSheets(Strict):
     """Pocket cards for the whole class, many to a sheet."""
 
-    layouts: list[LayoutName] = Field(..., min_length=1, description="Card layouts, e.g. [card-id1].")
-    sheet: LayoutName = Field(..., description="Sheet layout the cards are placed on, e.g. a 2 × 5 A4 sheet.")
+    layouts: list[LayoutName] = Field(..., min_length=1, description="Card layouts, e.g. [card-credit].")
+    sheet: LayoutName = Field(..., description="Sheet the cards are imposed on: a4, letter, avery-5371 or avery-c32011.")
     bleed: Length = Field(0.0, description="Bleed around each card, e.g. 3mm; 0 for none.")
     flip: Literal["long", "short"] = Field("long", description="Duplex flip edge: the backs are mirrored to match.")
     file_name: SheetPattern = Field("cards--{layout}--{sheet}.pdf", description="Sheet file name; placeholders {layout}, {sheet}.")
@@ -116,7 +116,7 @@ class BatchManifest(Strict):
         None, description="Date printed on every handout whose roster row has no date.")
     clinician: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = Field(
         None, description="Clinician or teacher for rows without one (default: from the clinic profile).")
-    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = Field(
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1700)] | None = Field(
         None, description="Note printed for rows without one.")
 
 
@@ -160,7 +160,8 @@ class Student(Strict):
     name: _cell(200) = Field(..., description="Name printed as 'Prepared for'.")
     date: _cell(60) | None = Field(None, description="Date printed on this student's handouts, as written.")
     clinician: _cell(200) | None = Field(None, description="Clinician or teacher for this student.")
-    note: _cell(2000, multiline=True) | None = Field(None, description="Personal note printed in the notes box.")
+    note: _cell(1700, multiline=True) | None = Field(
+        None, description="Personal note printed in the notes box (room is kept for a personal dosage).")
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")] | None = Field(
         None, description="Language code; picks the routine translated into it (id '<routine>-<language>').")
     copies: int = Field(1, ge=0, le=50, description="Printed copies in the combined PDF and on the card sheets.")

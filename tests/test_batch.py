@@ -362,14 +362,16 @@ def test_combined_pdf_in_roster_order_with_copies(tmp_path):
 
 def test_card_sheets_for_the_class(tmp_path):
     pytest.importorskip("handouts.cards")
-    csv = roster(tmp_path, "name,copies\nAna,1\nBen,2\n")
+    csv = roster(tmp_path, "name,copies\nAna,1\nBen,2\nCy,lots\n")
     path = manifest(tmp_path, csv, handouts=(), builtin_layouts=True,
                     extra="cards: {layouts: [card-credit], sheet: a4}\n")
     result = run(path, "--jobs", "1")
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == 1
+    assert f"{display_path(csv)}:4: copies: should be a whole number, not 'lots'" in result.stderr
     sheet = tmp_path / "out" / "cards--card-credit--a4.pdf"
     assert missing_texts(sheet, ["Ease a stiff neck"]) == []
-    assert "built 1, up to date 0, failed 0 of 1" in result.stdout
+    assert "built 1, up to date 0, failed 1 of 2" in result.stdout
+    assert sorted(os.listdir(tmp_path / "out")) == [".handouts-batch.json", sheet.name]
 
 
 # ---------------------------------------------------------------- interruptions
@@ -420,13 +422,18 @@ def test_killed_batch_leaves_no_partial_pdf_and_resumes(tmp_path):
     assert int(re.search(r"built (\d+), up to date (\d+)", result.stdout).group(2)) >= done - 2
 
 
-def test_ctrl_c_stops_cleanly(tmp_path):
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
+def test_interrupt_stops_cleanly(tmp_path, how):
+    """Ctrl-C reaches the whole process group; a cluster's SIGTERM reaches the main process."""
     csv = roster(tmp_path, "name\n" + "".join(f"Student {i}\n" for i in range(40)))
     path = manifest(tmp_path, csv)
     out = tmp_path / "out"
     proc = _start(path)
     _wait_for_outputs(out, proc)
-    os.killpg(proc.pid, signal.SIGINT)
+    if how == "ctrl-c":
+        os.killpg(proc.pid, signal.SIGINT)
+    else:
+        os.kill(proc.pid, signal.SIGTERM)
     stdout, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr
     assert b"Traceback" not in stderr
