@@ -166,3 +166,18 @@ def test_no_page_ends_with_a_heading(built, routine_id, layout_name):
         lines = ["".join(g.text for g in sorted(body, key=lambda g: g.x0) if abs(g.bottom - b) < 2) for b in bottoms[:3]]
         tails = {"".join(reversed(lines[:k])) for k in range(1, len(lines) + 1)}
         assert not (tails & squashed), f"page {page} ends with a heading: {lines[0]}"
+
+
+def test_tracking_log_follows_the_dosage(tmp_path):
+    """Rows per day come from the largest times_per_day; columns from the layout's tracking_days."""
+    src = (ROOT / "tests" / "cases" / "checks" / "good.yaml").read_text()
+    src = src.replace("    regions: [back_of_neck]\n", "    regions: [back_of_neck]\n    dosage: {duration: 1 min, times_per_day: 3}\n", 1)
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "good.yaml").write_text(src)
+    (pdf,) = build_handouts([], ["handout-a4"], tmp_path / "out", Personalisation(), content, LIBRARY)
+    text = __import__("pdfcheck").stream_text(pdf)
+    assert "Track your practice" in text and "3 times a day" in text
+    assert all(f"Time {n}" in text for n in (1, 2, 3)) and "Time 4" not in text
+    days = LIBRARY.get("handout-a4").tracking_days
+    assert "Day " + " ".join(str(d) for d in range(1, days + 1)) in text
