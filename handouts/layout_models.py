@@ -250,7 +250,12 @@ class Layout(LayoutPart):
         """
         problems: list[tuple[tuple, str]] = []
         problems += self._card_problems()
-        for name in (CARD_REQUIRED_STYLES if self.kind == "card" else REQUIRED_STYLES):
+        if self.kind == "card":
+            missing = [n for n in CARD_REQUIRED_STYLES if n not in self.styles]
+            if missing:
+                names = ", ".join(f"'{n}'" for n in missing)
+                problems.append((("styles",), f"card layouts need the style{'s' if len(missing) > 1 else ''} {names}"))
+        for name in (() if self.kind == "card" else REQUIRED_STYLES):
             if name not in self.styles:
                 problems.append((("styles",), f"style '{name}' is required"))
         known = ", ".join(sorted(self.styles))

@@ -160,3 +160,59 @@ def test_public_api_is_deterministic():
     layout = LIBRARY.get("card-index")
     first = render_card_pdf(routine, layout, content.clinic, sheet="letter", copies=2, flip="short")
     assert first == render_card_pdf(routine, layout, content.clinic, sheet="letter", copies=2, flip="short")
+
+
+GOOD_CARD = """\
+kind: card
+page: {size: ID-1, orientation: landscape, margins: {top: 3mm, bottom: 3mm, left: 3mm, right: 3mm}}
+min_font_size: 7pt
+styles:
+  body: {font: atkinson, size: 8pt}
+  title: {parent: body}
+  band: {parent: body}
+  cue: {parent: body}
+  detail: {parent: body}
+  step_number: {parent: body}
+  safety_head: {parent: body}
+  safety: {parent: body}
+  contact: {parent: body}
+"""
+
+
+@pytest.mark.parametrize("extra,message", [
+    ("", "layouts/card.yaml:1: card: is required for card layouts"),
+    ("card: {faces: {front: [title, steps], back: [contact]}}\n",
+     "layouts/card.yaml:14: card.faces: 'safety' is required on a face; safety content is never left out"),
+    ("card: {faces: {front: [title, steps, safety], back: [safety]}}\n",
+     "layouts/card.yaml:14: card.faces.back[1]: section 'safety' is listed twice"),
+    ("card: {overflow: shrink}\n", "layouts/card.yaml:14: card.overflow: 'shrink' is not allowed; choose one of: continue, fail"),
+    ("card: {panels: 4}\n", "layouts/card.yaml:14: card.panels: must be at most 3"),
+    ("card: {}\nmin_font_size: 6pt\n", "layouts/card.yaml:14: min_font_size: 6 pt is too small to read; cards use 6.5 pt or more"),
+])
+def test_card_layout_rules(runner, tmp_path, monkeypatch, extra, message):
+    (tmp_path / "layouts").mkdir()
+    text = GOOD_CARD.replace("min_font_size: 7pt\n", "") if "min_font_size" in extra else GOOD_CARD
+    (tmp_path / "layouts" / "card.yaml").write_text(text + extra, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["validate", "layouts/card.yaml"])
+    assert result.exit_code == 1
+    assert message in result.stderr.splitlines(), result.stderr
+
+
+def test_a_handout_layout_takes_no_card_block(runner, tmp_path, monkeypatch):
+    (tmp_path / "layouts").mkdir()
+    base = (ROOT / "layouts" / "handout-base.yaml").read_text(encoding="utf-8").replace("abstract: true\n", "")
+    (tmp_path / "layouts" / "h.yaml").write_text(base + "card: {panels: 2}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["validate", "layouts/h.yaml"])
+    assert result.exit_code == 1
+    assert "card: only card layouts (kind: card) take a card block" in result.stderr
+
+
+def test_card_styles_missing_are_named_together(runner, tmp_path, monkeypatch):
+    (tmp_path / "layouts").mkdir()
+    text = GOOD_CARD.replace("  cue: {parent: body}\n", "").replace("  band: {parent: body}\n", "")
+    (tmp_path / "layouts" / "card.yaml").write_text(text + "card: {}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["validate", "layouts/card.yaml"])
+    assert "layouts/card.yaml:4: styles: card layouts need the styles 'cue', 'band'" in result.stderr.splitlines()
