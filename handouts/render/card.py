@@ -254,6 +254,7 @@ def _scaled(style: ParagraphStyle, s: float, minimum: float) -> ParagraphStyle:
 
 
 TEXT_STYLES = ("cue", "detail", "safety", "contact")
+BAND_STYLES = ("title", "band")
 
 
 class CardComposer:
@@ -296,7 +297,10 @@ class CardComposer:
         return out
 
     def styles(self, s: float) -> dict[str, ParagraphStyle]:
-        return {name: _scaled(st, s, self.minimum) for name, st in self.base.items()}
+        """The layout's styles at scale ``s``; the band keeps its size when the text grows (a bigger
+        title would only take the room the growth is for)."""
+        return {name: _scaled(st, min(s, 1.0) if name in BAND_STYLES else s, self.minimum)
+                for name, st in self.base.items()}
 
     # ------------------------------------------------------------ content
 
