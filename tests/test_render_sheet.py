@@ -369,6 +369,23 @@ def test_calibration_sheet_shows_registration(tmp_path, flip):
     assert all(f["embedded"] and f["subset"] for f in fonts)
 
 
+@pytest.mark.parametrize("layout_name,sheet", [("card-business-us", "avery-5371"), ("card-credit", "avery-c32011"),
+                                               ("card-index", "letter"), ("card-foldout", "a4")])
+def test_calibration_labels_stay_on_their_cards(tmp_path, layout_name, sheet):
+    layout = LIBRARY.get(layout_name)
+    path = tmp_path / "cal.pdf"
+    path.write_bytes(calibration_pdf(layout, sheet, "long", layout_name))
+    imp = card_imposition(layout, sheet, layout_name=layout_name)
+    for page_no in (1, 2):
+        slots = _glyph_slots(path, imp, page_no)
+        assert -1 not in slots and len(slots) == imp.per_sheet
+        rects = imp.fronts if page_no == 1 else imp.backs
+        ph = imp.page[1]
+        for slot, gs in slots.items():
+            r = rects[slot]
+            assert all(r.x <= g.x0 and g.x1 <= r.right and ph - r.top <= g.top and g.bottom <= ph - r.y for g in gs)
+
+
 def test_sheets_are_byte_identical():
     layout = LIBRARY.get("card-credit")
     args = ([(routine_of("partner-back"), 2), (routine_of("self-neck-back"), 1)], layout, CONTENT.clinic, "a4")

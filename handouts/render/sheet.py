@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from math import floor
 
 from reportlab.lib.colors import HexColor, black
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from ..errors import HandoutsError, Problem
@@ -292,15 +293,19 @@ def render_calibration(imp: Imposition, layout_name: str) -> bytes:
             c.line(cx, cy - arm, cx, cy + arm)
             for ring in (1, 2, 3):
                 c.circle(cx, cy, ring * MM, stroke=1, fill=0)
-            size = max(7.0, min(10.0, r.h / 9))
-            c.setFillColor(black)
-            c.setFont(bold, size)
             inset = 3 * MM
             where = imp.slot_name(i) if side == "Front" else f"behind front {imp.slot_name(i)}"
-            c.drawString(r.x + inset, r.top - inset - size, f"Card {i + 1} {side.lower()}: {where}")
-            c.setFont(font, size * 0.85)
-            c.drawString(r.x + inset, r.y + inset + size * 1.2, "Hold to the light: both crosshairs should meet.")
-            c.drawString(r.x + inset, r.y + inset, f"Rings 1, 2, 3 mm · {imp.sheet} · {layout_name} · flip on the {flip}")
+            head = f"Card {i + 1} {side.lower()}: {where}"
+            notes = ["Hold to the light: both crosshairs should meet.", f"Rings 1, 2, 3 mm · flip on the {flip}"]
+            room = r.w - 2 * inset
+            size = max(6.5, min(10.0, r.h / 9, room / max(stringWidth(head, bold, 1), 1)))
+            small = max(6.5, min(size * 0.85, room / max(max(stringWidth(n, font, 1) for n in notes), 1)))
+            c.setFillColor(black)
+            c.setFont(bold, size)
+            c.drawString(r.x + inset, r.top - inset - size, head)
+            c.setFont(font, small)
+            for k, note in enumerate(reversed(notes)):
+                c.drawString(r.x + inset, r.y + inset + k * small * 1.25, note)
             c.restoreState()
         _draw_marks(c, imp.crop_mark_segments(rects))
         _draw_marks(c, imp.fold_mark_segments(rects, back=side == "Back"), dashed=True)
