@@ -339,7 +339,9 @@ class CardComposer:
                 cue = Paragraph(markup(cue_text), st["cue"])
                 detail_text = step_detail(step)
                 detail = Paragraph(markup(detail_text), st["detail"]) if detail_text else None
-                icons = [pictures.hand_icon(h, icon, self.brand) for h in step.hand_use[:2]] if pictograms else []
+                hands = step.hand_use[:2] if pictograms else []
+                size = icon * (0.8 if len(hands) > 1 else 1.0)  # a pair stays narrow enough for the cue
+                icons = [pictures.hand_icon(h, size, self.brand) for h in hands]
                 row = CueRow(number, cue, detail, icons, st["step_number"], self.brand.primary)
                 out.append(Item(row, f"step {number} '{cue_text}'", space_before=gap if out else 0.0))
         return out
