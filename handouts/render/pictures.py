@@ -6,6 +6,7 @@ them for a frame the layout reserves, so handouts and cards share one look.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from reportlab.graphics.shapes import Drawing
@@ -82,17 +83,17 @@ def body_drawing(step: Step, width: float, height: float, brand: Brand, label_si
     hold = None
     if step.dosage and step.dosage.hold_seconds:
         hold = f"{step.dosage.hold_seconds.text} s"
-    return _own_fonts(illustrate.body_map(
-        list(step.regions),
-        list(step.motion),
-        direction=ill.direction if ill else None,
-        view=ill.view if ill else None,
-        hold_seconds=hold,
-        width=width,
-        height=height,
-        palette=palette(brand),
-        label_size=label_size,
-    ))
+    return _body_map(tuple(step.regions), tuple(step.motion), ill.direction if ill else None, ill.view if ill else None,
+                     hold, width, height, palette(brand), label_size)
+
+
+@lru_cache(maxsize=512)
+def _body_map(regions, motions, direction, view, hold, width, height, colours, label_size) -> Drawing:
+    """Body maps depend only on these values; a batch draws the same few hundreds of times,
+    so each is built once per process and reused (drawings are not changed by rendering)."""
+    return _own_fonts(illustrate.body_map(list(regions), list(motions), direction=direction, view=view,
+                                          hold_seconds=hold, width=width, height=height, palette=colours,
+                                          label_size=label_size))
 
 
 def _strip(step: Step, icon: float, brand: Brand) -> Table | None:
