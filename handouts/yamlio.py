@@ -3,6 +3,14 @@
 ruamel.yaml is used because it keeps line numbers for every key and list item;
 we flatten its round-trip nodes into plain dicts and lists plus a table from
 "location path" to line, so validation errors can point at a line.
+
+The round-trip loader is pure Python and slow (tens of milliseconds a file,
+most of a cold ``build``). So a file is first read with ruamel's C parser
+(libyaml), whose nodes carry their start lines too; that fast reading accepts
+only the plain shapes hand-written content uses (string keys, strings, plain
+numbers, booleans, nulls) and hands anything else (an error, a tag, an alias,
+a date, an odd number) to the round-trip loader, so the data, the lines and
+every message stay exactly what that loader makes of the file.
 """
 
 from __future__ import annotations
@@ -14,10 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from ruamel.yaml.reader import Reader, ReaderError
 
 from .errors import HandoutsError, Problem, display_path
 
@@ -214,6 +222,92 @@ def _line_at(text: str, offset: int) -> int:
     return text.count("\n", 0, max(offset, 0)) + 1
 
 
+_TAG = "tag:yaml.org,2002:"
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)")
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_DIRECTIVE = re.compile(r"^%", re.MULTILINE)
+
+
+class _Unsure(Exception):
+    """The fast reading met something only the round-trip loader reads exactly."""
+
+
+def _fast_scalar(node: ScalarNode) -> Any:
+    tag, value = node.tag, node.value
+    if tag == _TAG + "str":
+        return value
+    if tag == _TAG + "int" and _INT.fullmatch(value):
+        number = int(value)
+        if abs(number) <= BIG_NUMBER:
+            return number
+    elif tag == _TAG + "float" and _FLOAT.fullmatch(value):
+        number = float(value)
+        if abs(number) <= BIG_NUMBER:
+            return number
+    elif tag == _TAG + "bool" and value in _BOOLS:
+        return _BOOLS[value]
+    elif tag == _TAG + "null" and value in _NULLS:
+        return None
+    raise _Unsure()
+
+
+FAST_DEPTH = 40
+"""Deeper nesting than any content file has; the round-trip loader decides whether it reads."""
+
+
+def _fast_plain(node: Any, loc: Loc, walk: _Walk) -> Any:
+    walk.nodes += 1
+    if walk.nodes > MAX_NODES or len(loc) > FAST_DEPTH or id(node) in walk.open:
+        raise _Unsure()  # an alias, or more than a person writes
+    walk.open.add(id(node))  # kept for the whole pass: any node met twice came through an alias
+    if isinstance(node, ScalarNode):
+        return _fast_scalar(node)
+    lines = walk.lines
+    lines.setdefault(loc, node.start_mark.line + 1)
+    if isinstance(node, MappingNode) and node.tag == _TAG + "map":
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode) or key_node.tag != _TAG + "str" or key_node.value in out:
+                raise _Unsure()  # a merge, a key that is not text, or a key given twice
+            key = key_node.value
+            key_loc = loc + (key,)
+            lines[key_loc] = key_node.start_mark.line + 1
+            out[key] = _fast_plain(value_node, key_loc, walk)
+        return out
+    if isinstance(node, SequenceNode) and node.tag == _TAG + "seq":
+        out_list = []
+        for i, item in enumerate(node.value):
+            item_loc = loc + (i,)
+            lines[item_loc] = item.start_mark.line + 1
+            out_list.append(_fast_plain(item, item_loc, walk))
+        return out_list
+    raise _Unsure()
+
+
+def _fast_read(path: Path, text: str) -> Located | None:
+    """Plain data and lines from the C parser, or None where only the round-trip loader is exact."""
+    if _DIRECTIVE.search(text) or Reader.NON_PRINTABLE.search(text):
+        return None
+    try:
+        from ruamel.yaml.cyaml import CSafeLoader
+    except ImportError:  # no compiled parser on this platform: every file takes the careful way
+        return None
+    loader = CSafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        walk = _Walk()
+        data = _fast_plain(node, (), walk)
+    except Exception:  # noqa: BLE001 - anything the C parser or the walk trips on is read the careful way
+        return None
+    finally:
+        loader.dispose()
+    return Located(path=path, data=data, lines=walk.lines)
+
+
 def load_yaml(path: Path) -> Located:
     """Read one YAML file; anything unreadable is a :class:`HandoutsError` with its line."""
     name = display_path(path)
@@ -232,6 +326,14 @@ def load_yaml(path: Path) -> Located:
         raise HandoutsError(
             Problem(name, line, "", "is not UTF-8 text (or not text at all); save it as UTF-8 in your editor")
         ) from None
+    return _fast_read(path, text) or _careful_read(path, text)
+
+
+def _careful_read(path: Path, text: str) -> Located:
+    """The round-trip loader: exact for every file, and the one that words every problem."""
+    from ruamel.yaml import YAML
+
+    name = display_path(path)
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     try:

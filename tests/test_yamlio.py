@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from handouts.errors import HandoutsError
+from handouts import yamlio
 from handouts.yamlio import format_loc, load_yaml
 
 NESTED = """\
@@ -191,3 +192,82 @@ def test_missing_file_and_folder(tmp_path, monkeypatch):
 def test_empty_file_is_none(tmp_path):
     assert load_text(tmp_path, "").data is None
     assert load_text(tmp_path, "# nothing yet\n").data is None
+
+
+# --------------------------------------------------------------------------- fast and careful reading
+
+REPO = Path(__file__).resolve().parent.parent
+
+PLAIN_SHAPES = [
+    "a: >\n  fold\n  ed\n\n  para\nb: x\n",
+    "a: >-\n  fold\n   more indented\n  back\nb: |+\n  keep\n\nc: |-\n  strip\n",
+    "a: |\n  lit\n  two\nb: |2\n    indented\n",
+    "a: 'it''s'\nb: \"tab\\there \\u00e9\"\nc: plain multi\n  line text\nd: \"multi\n  line quoted\"\n",
+    "a: {b: 1, c: [x, y]}\nd: [1, 2,]\n",
+    "- a\n- - b\n  - c\n- d: 1\n  e: 2\n",
+    "a:\n- x\n- y\nb:\n  - z\n",
+    "a: 1.5\nb: -3\nc: +4\nd: 0\ne: .5\nf: 1.\ng: true\nh: False\ni: ~\nj:\nk: null\n",
+    "a: yes\nb: no\nc: on\n",
+    "\ufeffa: 1\r\nb: two\r\n",
+    "# c\na: 1 # c2\n\n\nb:   x   \n",
+    "? a\n: b\n",
+    "a: 'x' \nb: \"\"\nc: ''\nkey with spaces: v\n'quoted key': v\n",
+    "---\na: 1\n...\n",
+    "a:\n  b:\n    c:\n      - d: [1, {e: f}]\n",
+    "a: \"é ü 中文 😀\"\nb: é\n",
+    NESTED,
+]
+
+LEFT_TO_ROUND_TRIP = [
+    "a: 010\n", "b: 1_000\n", "c: 0x1F\n", "d: 1e3\n", "e: 2024-01-01\n",  # numbers and dates read by rules of their own
+    "a: !custom word\n", "2: two\n", "true: x\n", "~: x\n",  # tags and keys that are not text
+    "a: &x [1]\nb: *x\n", "a: &x {c: 1}\nb:\n  <<: *x\n",  # aliases and merges
+    "a: 1\na: 2\n", "%YAML 1.1\n---\na: yes\n", "a: x\x07y\n",  # duplicates, directives, control characters
+    "a: .inf\n", "a: " + "9" * 30 + "\n", "a: " + "[" * 60 + "]" * 60 + "\n",  # unusable values, deep nesting
+    "a: 1\n---\nb: 2\n", "a: x: y\n", "", "# only a comment\n",  # errors and empty files
+]
+
+
+@pytest.fixture
+def c_parser():
+    pytest.importorskip("ruamel.yaml.cyaml", reason="ruamel's compiled parser is not installed")
+
+
+@pytest.mark.parametrize("text", PLAIN_SHAPES)
+def test_plain_shapes_are_read_fast_and_exactly(c_parser, text):
+    """The C parser's reading must be the round-trip loader's, value for value and line for line."""
+    fast = yamlio._fast_read(Path("x.yaml"), text)
+    careful = yamlio._careful_read(Path("x.yaml"), text)
+    assert fast is not None
+    assert (fast.data, fast.lines) == (careful.data, careful.lines)
+    assert repr(fast.data) == repr(careful.data)  # same types too: 1 is not 1.0 nor True
+
+
+@pytest.mark.parametrize("text", LEFT_TO_ROUND_TRIP)
+def test_unusual_shapes_are_left_to_the_round_trip_loader(c_parser, text):
+    assert yamlio._fast_read(Path("x.yaml"), text) is None
+
+
+def test_every_yaml_file_of_the_project_reads_the_same_both_ways(c_parser):
+    """Content, layouts and test cases: the fast reading takes the plain ones and changes nothing."""
+    fast_count = 0
+    files = sorted(p for d in ("content", "layouts", "tests") for p in (REPO / d).rglob("*.y*ml") if p.is_file())
+    for path in files:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        fast = yamlio._fast_read(path, text)
+        if fast is None:
+            continue
+        fast_count += 1
+        careful = yamlio._careful_read(path, text)
+        assert (fast.data, fast.lines) == (careful.data, careful.lines), path
+        assert repr(fast.data) == repr(careful.data), path
+    assert fast_count > 100
+
+
+def test_content_files_do_not_need_the_round_trip_loader(c_parser, monkeypatch):
+    def refuse(path, text):
+        raise AssertionError(f"{path} took the slow way")
+
+    monkeypatch.setattr(yamlio, "_careful_read", refuse)
+    for path in sorted((REPO / "content").glob("*.yaml")) + sorted((REPO / "layouts").glob("*.yaml")):
+        assert load_yaml(path).data
