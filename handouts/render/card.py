@@ -30,7 +30,7 @@ from ..models import HAND_USE_LABELS, Clinic, Routine, Step
 from ..styles import paragraph_styles
 from ..text import markup
 from . import pictures
-from .flowables import StepDisc, bullet
+from .flowables import Para, StepDisc, bullet
 
 EPS = 0.01
 SAFETY_RED = "#b3261e"
@@ -331,14 +331,14 @@ class CardComposer:
         icon = (st["cue"].leading + st["detail"].leading) * 0.92
         for phase, steps in self.r.grouped_steps():
             if phase is not None:
-                out.append(Item(Paragraph(markup(phase.title), st["phase"]), f"phase '{phase.title}'",
+                out.append(Item(Para(markup(phase.title), st["phase"]), f"phase '{phase.title}'",
                                 keep_with_next=True, space_before=st["phase"].spaceBefore + gap))
             for step in steps:
                 number += 1
                 cue_text = step.cue or step.title
-                cue = Paragraph(markup(cue_text), st["cue"])
+                cue = Para(markup(cue_text), st["cue"])
                 detail_text = step_detail(step)
-                detail = Paragraph(markup(detail_text), st["detail"]) if detail_text else None
+                detail = Para(markup(detail_text), st["detail"]) if detail_text else None
                 hands = step.hand_use[:2] if pictograms else []
                 size = icon * (0.8 if len(hands) > 1 else 1.0)  # a pair stays narrow enough for the cue
                 icons = [pictures.hand_icon(h, size, self.brand) for h in hands]
@@ -358,11 +358,11 @@ class CardComposer:
         for title, lines, what in groups:
             if not lines:
                 continue
-            out.append(Item(Paragraph(f"<b>{markup(title)}</b>", head), f"heading '{title}'", keep_with_next=True,
+            out.append(Item(Para(f"<b>{markup(title)}</b>", head), f"heading '{title}'", keep_with_next=True,
                             space_before=head.spaceBefore if out else 0.0))
 
             def again(title: str = title) -> Item:
-                return Item(Paragraph(f"<b>{markup(title)}</b> (continued)", head), f"heading '{title}'",
+                return Item(Para(f"<b>{markup(title)}</b> (continued)", head), f"heading '{title}'",
                             keep_with_next=True)
 
             for i, line in enumerate(lines, start=1):
@@ -370,7 +370,7 @@ class CardComposer:
                                 continued=again))
         if s.seek_care:
             text = f"<font color='{head.textColor.hexval().replace('0x', '#')}'><b>See a doctor:</b></font> {markup(s.seek_care)}"
-            out.append(Item(Paragraph(text, st["safety"]), f"'see a doctor' line '{_short(s.seek_care)}'",
+            out.append(Item(Para(text, st["safety"]), f"'see a doctor' line '{_short(s.seek_care)}'",
                             space_before=head.spaceBefore if out else 0.0))
         return out
 
@@ -381,7 +381,7 @@ class CardComposer:
         c = self.clinic
         first = f"<b>{markup(c.name)}</b>" + (f" · {markup(c.phone)}" if c.phone else "")
         second = " · ".join(markup(x) for x in (c.web, c.email) if x)
-        para = Paragraph(first + (f"<br/>{second}" if second else ""), st["contact"])
+        para = Para(first + (f"<br/>{second}" if second else ""), st["contact"])
         return [Item(RuledParagraph(para, self.brand.muted, st["contact"].fontSize * 0.5), "clinic contact",
                      pin_bottom=True, space_before=st["contact"].fontSize * 0.8)]
 
@@ -391,7 +391,7 @@ class CardComposer:
         text = "From: " + ", ".join(parts)
         if src.url:
             text += f" · {src.url}"
-        para = Paragraph(markup(text), st["contact"])
+        para = Para(markup(text), st["contact"])
         return [Item(RuledParagraph(para, self.brand.muted, st["contact"].fontSize * 0.5), "source",
                      pin_bottom=pinned, space_before=st["contact"].fontSize * 0.8)]
 
@@ -412,12 +412,12 @@ class CardComposer:
         label = None
         label_w = 0.0
         if label_parts:
-            label = Paragraph(markup(" · ".join(label_parts)), st["band"])
+            label = Para(markup(" · ".join(label_parts)), st["band"])
             label.wrap(safe.w / 2, 1e6)
             label_w = min(safe.w / 2, max(label.getActualLineWidths0() or [0]) + 1)
             label.wrap(label_w, 1e6)
         gap = st["title"].fontSize * 0.6 if label else 0.0
-        title = Paragraph(markup(text), st["title"])
+        title = Para(markup(text), st["title"])
         title_h = title.wrap(safe.w - label_w - gap, 1e6)[1]
         pad = max(self.spec.safe_zone * 0.55, st["title"].fontSize * 0.45)
         height = self.spec.safe_zone + title_h + pad

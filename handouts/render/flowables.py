@@ -15,6 +15,24 @@ from ..fonts import face_name
 from ..layout_models import Box
 
 
+class Para(Paragraph):
+    """A Paragraph that breaks its lines once per width.
+
+    Tables ask each cell for its size several times over (column widths, row
+    heights, then splitting), and every ask re-ran the line breaking: a quarter
+    of a handout's render time. The answer depends only on the width, the text
+    and the style, none of which change after the paragraph is made."""
+
+    def wrap(self, availWidth, availHeight):
+        memo = self.__dict__.get("_wrapped")
+        if memo is not None and memo[0] == availWidth and memo[1] is self.style and memo[2] is self.frags:
+            self.width, self.height, self.blPara, self._wrapWidths = memo[3]
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        self._wrapped = (availWidth, self.style, self.frags, (self.width, self.height, self.blPara, self._wrapWidths))
+        return size
+
+
 class StepDisc(Flowable):
     """A filled circle with the step number, sized from the number style."""
 
@@ -125,4 +143,4 @@ def bullet(text_markup: str, style: ParagraphStyle, bullet_char: str = "•") ->
         name=f"{style.name}-hanging", parent=style, leftIndent=indent, bulletIndent=indent - style.fontSize * 0.9,
         bulletFontName=style.fontName, bulletFontSize=style.fontSize,
     )
-    return Paragraph(text_markup, hanging, bulletText=bullet_char)
+    return Para(text_markup, hanging, bulletText=bullet_char)

@@ -31,7 +31,7 @@ from ..styles import paragraph_styles
 from ..text import markup
 from ..units import MM
 from . import pictures
-from .flowables import RuledLines, StepDisc, TickBox, boxed, bullet, cell_style, table
+from .flowables import Para, RuledLines, StepDisc, TickBox, boxed, bullet, cell_style, table
 from .page import Decoration, decorated_canvas
 
 AUDIENCE_WORDS = {"self": "Do it yourself", "partner": "With a partner", "clinician": "For clinicians"}
@@ -68,11 +68,11 @@ class HandoutRenderer:
     # ------------------------------------------------------------------ helpers
 
     def p(self, text: str, style: str) -> Paragraph:
-        return Paragraph(markup(text), self.styles[style])
+        return Para(markup(text), self.styles[style])
 
     def pm(self, markup_text: str, style: str) -> Paragraph:
         """A paragraph from markup that already escaped its content."""
-        return Paragraph(markup_text, self.styles[style])
+        return Para(markup_text, self.styles[style])
 
     def bullets(self, items: list[str], style: str = "bullet") -> list:
         return [bullet(markup(t), self.styles[style]) for t in items]

@@ -6,10 +6,12 @@ them for a frame the layout reserves, so handouts and cards share one look.
 
 from __future__ import annotations
 
+import copy
+import weakref
 from functools import lru_cache
 from pathlib import Path
 
-from reportlab.graphics.shapes import Drawing
+from reportlab.graphics.shapes import Drawing, Group, String
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.graphics import renderPDF
 from reportlab.platypus import Flowable, Paragraph, Table
@@ -20,7 +22,7 @@ from ..layout_models import Brand
 from ..models import REGION_LABELS, HandUse, Pressure, Step
 from ..text import markup
 from . import illustrate
-from .flowables import cell_style
+from .flowables import Para, cell_style
 
 
 def _own_fonts(drawing: Drawing) -> Drawing:
@@ -31,7 +33,19 @@ def _own_fonts(drawing: Drawing) -> Drawing:
     return drawing
 
 
-class FramedDrawing(Flowable):
+class _Placed(Flowable):
+    """A drawing that takes exactly its own size on the page."""
+
+    def __init__(self, drawing: Drawing):
+        super().__init__()
+        self.drawing = drawing
+        self.width, self.height = drawing.width, drawing.height
+
+    def wrap(self, availWidth, availHeight):
+        return self.width, self.height
+
+
+class FramedDrawing(_Placed):
     """A drawing placed as a named PDF form XObject.
 
     Each step picture becomes one countable, clipped object in the PDF, so
@@ -39,13 +53,8 @@ class FramedDrawing(Flowable):
     that nothing in it strays outside its frame."""
 
     def __init__(self, drawing: Drawing, kind: str):
-        super().__init__()
-        self.drawing = drawing
+        super().__init__(drawing)
         self.kind = kind
-        self.width, self.height = drawing.width, drawing.height
-
-    def wrap(self, availWidth, availHeight):
-        return self.width, self.height
 
     def draw(self):
         canv = self.canv
@@ -53,21 +62,107 @@ class FramedDrawing(Flowable):
         canv._handouts_forms = counter
         name = f"{self.kind}-{counter}"
         canv.beginForm(name, 0, 0, self.width, self.height)
-        renderPDF.draw(self.drawing, canv, 0, 0)
+        draw_drawing(self.drawing, canv)
         canv.endForm()
         canv.doForm(name)
+
+
+_RECORDED: "weakref.WeakKeyDictionary[Drawing, list]" = weakref.WeakKeyDictionary()
+"""Per drawing: its shapes, its text, and the operators the shapes produced once drawn."""
+
+_DOCUMENT_BOUND = ("Tf", " gs", " Do", " cs", " CS", " sh", "BI")
+"""Operators that name a font, graphics state, colour space, form or image of one
+document; a stream holding any of them cannot be reused in another document."""
+
+
+def _only(node, strings: bool):
+    """A copy of a drawing's tree holding only its strings, or only everything else."""
+    if isinstance(node, Group):
+        kept = [c for c in (_only(child, strings) for child in node.contents) if c is not None]
+        if not kept and not isinstance(node, Drawing):
+            return None
+        clone = copy.copy(node)
+        clone.contents = kept
+        return clone
+    return node if isinstance(node, String) == strings else None
+
+
+def _has_strings(node) -> bool:
+    if isinstance(node, Group):
+        return any(_has_strings(child) for child in node.contents)
+    return isinstance(node, String)
+
+
+def draw_drawing(drawing: Drawing, canv) -> None:
+    """Draw ``drawing`` at the origin of ``canv``, reusing its shapes' operators.
+
+    Shapes come out as the same operators in every document, so after the first
+    time they are appended as recorded instead of being walked and formatted
+    again (a third of a handout's render time went into that). Text cannot be
+    reused this way: its glyph codes and font names belong to one document's
+    subsets. So strings are split off and drawn afresh each time, on top."""
+    rec = _RECORDED.get(drawing)
+    if rec is None:
+        text = _only(drawing, strings=True) if _has_strings(drawing) else None
+        shapes = _only(drawing, strings=False) if text is not None else drawing
+        rec = _RECORDED[drawing] = [shapes, text, None]
+    shapes, text, ops = rec
+    if ops is not None:
+        canv._code.extend(ops)
+    else:
+        start = len(canv._code)
+        renderPDF.draw(shapes, canv, 0, 0)
+        new = canv._code[start:]
+        if not any(bound in op for op in new for bound in _DOCUMENT_BOUND):
+            rec[2] = tuple(new)
+    if text is not None:
+        renderPDF.draw(text, canv, 0, 0)
 
 
 def palette(brand: Brand) -> "illustrate.Palette":
     return illustrate.Palette(primary=brand.primary, accent=brand.accent, muted=brand.muted, light=brand.light)
 
 
-def hand_icon(hand_use: HandUse, size: float, brand: Brand) -> Drawing:
-    return _own_fonts(illustrate.hand_pictogram(hand_use, size=size, palette=palette(brand)))
+class Icon(_Placed):
+    """A small pictogram drawn once per document as a form and placed wherever it recurs.
+
+    A handout shows the same few hand and pressure icons dozens of times; one
+    form each keeps the file small and the drawing work to once per document."""
+
+    def __init__(self, drawing: Drawing, key: tuple):
+        super().__init__(drawing)
+        self.key = key
+
+    def draw(self):
+        canv = self.canv
+        names = canv.__dict__.setdefault("_handouts_icons", {})
+        name = names.get(self.key)
+        if name is None:
+            name = names[self.key] = f"icon-{len(names) + 1}"
+            canv.beginForm(name, 0, 0, self.width, self.height)
+            draw_drawing(self.drawing, canv)
+            canv.endForm()
+        canv.doForm(name)
 
 
-def pressure_icon(level: str | Pressure, width: float, height: float, brand: Brand) -> Drawing:
-    return _own_fonts(illustrate.pressure_scale(Pressure(level), width=width, height=height, palette=palette(brand)))
+@lru_cache(maxsize=256)
+def _hand(hand_use: HandUse, size: float, colours) -> Drawing:
+    return _own_fonts(illustrate.hand_pictogram(hand_use, size=size, palette=colours))
+
+
+@lru_cache(maxsize=256)
+def _pressure(level: Pressure, width: float, height: float, colours) -> Drawing:
+    return _own_fonts(illustrate.pressure_scale(level, width=width, height=height, palette=colours))
+
+
+def hand_icon(hand_use: HandUse, size: float, brand: Brand) -> Icon:
+    key = ("hand", HandUse(hand_use), float(size), palette(brand))
+    return Icon(_hand(*key[1:]), key)
+
+
+def pressure_icon(level: str | Pressure, width: float, height: float, brand: Brand) -> Icon:
+    key = ("pressure", Pressure(level), float(width), float(height), palette(brand))
+    return Icon(_pressure(*key[1:]), key)
 
 
 def caption_text(step: Step) -> str:
@@ -151,7 +246,7 @@ def step_picture(step: Step, width: float, height: float, brand: Brand, caption:
         drawing.setStyle(cell_style([("ALIGN", (0, 0), (-1, -1), "CENTER"), *_TIGHT]))
     strip = _strip(step, icon, brand) if pictograms else None
     text = caption_text(step)
-    cap = Paragraph(markup(text), caption) if text else None
+    cap = Para(markup(text), caption) if text else None
     if beside_width:
         side = [x for x in (strip, cap) if x is not None]
         table = Table([[drawing, side]], colWidths=[width + 10, beside_width - width - 10], hAlign="LEFT")
