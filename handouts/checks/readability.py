@@ -20,7 +20,8 @@ title, a bullet) is counted as one sentence, as a reader meets it.
 
 Grades come from ``textstat`` (Flesch-Kincaid grade and SMOG), whose syllable
 counts use the CMU pronouncing dictionary with a hyphenation fallback; we do
-not count syllables by hand.
+not count syllables by hand. :mod:`.syllables` only makes textstat read the
+dictionary entries of the words the text uses instead of the whole dictionary.
 
 Passive voice is found by a deliberately simple heuristic: a form of *be*
 (am, is, are, was, were, be, been, being), at most two adverbs (``-ly`` words,
@@ -38,8 +39,11 @@ from dataclasses import dataclass, field
 
 import textstat
 
+from . import syllables
 from ..models import Audience, Routine, Step
 from ..yamlio import Loc, format_loc
+
+syllables.install()
 
 # --------------------------------------------------------------------------- thresholds
 
@@ -341,6 +345,7 @@ def readability_report(routine: Routine) -> Readability:
     all_sentences = [s for s in all_sentences if s.words]
     total_words = sum(s.words for s in all_sentences)
     longest = max(all_sentences, key=lambda s: s.words)
+    syllables.prime([text, *{w.lower() for w in words(text)}])
     seen: dict[str, None] = {}
     for w in words(text):
         lw = w.lower()
