@@ -105,3 +105,21 @@ def test_grades_are_the_same_as_with_the_whole_dictionary(full, monkeypatch):
         assert (mine.fk_grade, mine.smog_grade, mine.polysyllables, mine.long_words) == \
                (whole.fk_grade, whole.smog_grade, whole.polysyllables, whole.long_words), doc.id
     clear_textstat_caches()
+
+
+def test_hyphenation_on_demand_matches_pyphens_full_patterns(full, content_words):
+    import pyphen
+
+    path = pyphen.LANGUAGES[pyphen.language_fallback("en_US")]
+    whole = pyphen.HyphDict(path)
+    on_demand = syllables.OnDemandHyphDict(path)
+    words = sorted(content_words) + list(full)[::40] + ["selfmassage", "sternocleidomastoid", "x", "", "naïve", "É"]
+    for word in words:
+        assert [int(p) for p in on_demand.positions(word)] == [int(p) for p in whole.positions(word)], word
+    assert 0 < len(on_demand.patterns) < len(whole.patterns)  # only what those words needed was parsed
+
+
+def test_textstat_hyphenates_english_with_the_on_demand_patterns():
+    import pyphen
+
+    assert isinstance(pyphen.Pyphen(lang="en_US").hd, syllables.OnDemandHyphDict)

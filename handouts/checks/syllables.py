@@ -1,22 +1,27 @@
-"""The CMU pronouncing dictionary, read only for the words a text uses.
+"""The CMU pronouncing dictionary and the hyphenation patterns, read only for the words a text uses.
 
 textstat counts a word's syllables from its first CMU pronunciation (the
-phones that end in a stress digit) and falls back to hyphenation for words the
-dictionary lacks. To look up a few hundred words it builds the whole
-dictionary, 135,000 entries, which takes about a second: most of a cold
-``handouts build``. :class:`OnDemandCmudict` gives textstat the same entries
-for the words it will ask about, found by one scan of the dictionary file per
-routine (about 15 ms), so every count, and every grade, stays textstat's own.
+phones that end in a stress digit) and falls back to hyphenation (pyphen) for
+words the dictionary lacks. To look up a few hundred words it builds the whole
+dictionary, 135,000 entries, which takes about a second, and parses all 11,000
+English hyphenation patterns (70 ms): most of a cold ``handouts build``.
 
-:func:`install` puts it in place of textstat's dictionary. Only the lookup
-changes: textstat still splits the words, counts the phones and falls back to
-hyphenation, and the tests compare the figures with the full dictionary's.
+:class:`OnDemandCmudict` gives textstat the same entries for the words it will
+ask about, found by one scan of the dictionary file per routine (about 15 ms);
+:class:`OnDemandHyphDict` parses, with pyphen's own code, only the patterns
+that can match a word being hyphenated. :func:`install` puts both in place.
+Only the lookups change: textstat still splits the words, counts the phones
+and hyphenates, so every count and every grade stays textstat's own; the
+tests compare both with the full tables.
 """
 
 from __future__ import annotations
 
+import io
 import re
-from typing import Iterable
+from typing import Any, Iterable
+
+from pyphen import HyphDict, hdcache, ignored
 
 _VARIANT = re.compile(r"\(\d+\)$")
 
@@ -119,9 +124,77 @@ CMUDICT = OnDemandCmudict()
 """The one table of the process: words looked up once are known to every later text."""
 
 
+class _PatternLines:
+    """A stand-in for a ``hyph_*.dic`` path holding a few of its lines, for pyphen's own parser."""
+
+    def __init__(self, header: str, lines: list[str]) -> None:
+        self.header, self.lines = header, lines
+
+    def open(self, mode: str = "rb") -> io.BytesIO:
+        return io.BytesIO(self.header.encode("utf-8"))
+
+    def read_text(self, encoding: str) -> str:
+        return "\n".join(["", *self.lines])  # the header line is dropped by the parser
+
+
+class OnDemandHyphDict(HyphDict):
+    """pyphen's hyphenation patterns, parsed only for the words being hyphenated.
+
+    A pattern matches a word only where its letters (the pattern without its
+    digits) are a piece of ``.word.``; so before hyphenating a word, the lines
+    whose letters are such a piece are parsed by pyphen's own ``HyphDict``. A
+    file whose lines pyphen reads in other ways too (character codes, nonstandard
+    hyphenation, two lines with the same letters) is parsed whole, as pyphen does.
+    """
+
+    def __init__(self, path: Any) -> None:  # noqa: D107 - the parent's parsing is deferred on purpose
+        self.path = path
+        self.patterns = {}
+        self.cache = {}
+        self._by_letters: dict[str, str] | None = None
+        self._header = ""
+
+    def _index(self) -> dict[str, str]:
+        if self._by_letters is None:
+            with self.path.open("rb") as fd:
+                self._header = fd.readline().decode()  # as pyphen reads it, line end and all
+            encoding = "cp1251" if self._header.lower() == "microsoft-cp1251" else self._header
+            lines = [line.strip() for line in self.path.read_text(encoding).split("\n")[1:]]
+            lines = [line for line in lines if line and not line.startswith(ignored)]  # pyphen skips these
+            letters = re.sub(r"\d", "", "\n".join(lines)).split("\n")
+            self._by_letters = dict(zip(letters, lines))
+            if len(self._by_letters) != len(lines) or any("/" in line or "^^" in line for line in lines):
+                self._by_letters = {}
+                HyphDict.__init__(self, self.path)  # odd file: read all of it, pyphen's way
+                return self._by_letters
+            self.maxlen = max(map(len, letters))  # at least the longest pattern: extra lookups just miss
+        return self._by_letters
+
+    def positions(self, word: str) -> list[int]:
+        lower = word.lower()
+        by_letters = self._index()
+        if by_letters and lower not in self.cache:
+            dotted, longest = f".{lower}.", self.maxlen
+            pieces = {dotted[i:j] for i in range(len(dotted))
+                      for j in range(i + 1, min(i + longest, len(dotted)) + 1)}
+            wanted = [by_letters.pop(piece) for piece in pieces if piece in by_letters]
+            if wanted:
+                try:
+                    self.patterns.update(HyphDict(_PatternLines(self._header, wanted)).patterns)
+                except ValueError:  # every wanted line was all zeros or a setting: nothing to add
+                    pass
+        return super().positions(word)
+
+
 def install() -> None:
-    """Make textstat's syllable counter look English words up in :data:`CMUDICT`."""
+    """Make textstat's syllable counter look English words up in :data:`CMUDICT`
+    and hyphenate them with an :class:`OnDemandHyphDict`."""
+    from pyphen import LANGUAGES, language_fallback
     from textstat.backend.counts import _count_syllables
+
+    english = LANGUAGES[language_fallback("en_US")]
+    if english not in hdcache:
+        hdcache[english] = OnDemandHyphDict(english)
 
     original = getattr(_count_syllables, "get_cmudict", None)
     if original is None or getattr(original, "on_demand", False):
