@@ -55,6 +55,12 @@ def select_routines(content: ContentSet, wanted: list[str]) -> list[RoutineDoc]:
     return chosen
 
 
+def load_selection(routines: list[str], content_dir: Path) -> tuple[ContentSet, list[RoutineDoc]]:
+    """The content folder and the routines asked for (all of them when none is named)."""
+    content = load_content([content_dir], require_routines=not routines)
+    return content, select_routines(content, routines)
+
+
 def personal_problems(personal: Personalisation, where: str = "--for/--note") -> list[Problem]:
     return glyph_problems(personal.model_dump(exclude_none=True), where)
 
@@ -118,12 +124,16 @@ def build_handouts(
     personal: Personalisation,
     content_dir: Path = Path("content"),
     library: LayoutLibrary | None = None,
+    selection: tuple[ContentSet, list[RoutineDoc]] | None = None,
 ) -> list[Path]:
-    """Build handouts; all problems are reported before any file is written."""
+    """Build handouts; all problems are reported before any file is written.
+
+    ``selection`` is what :func:`load_selection` returned, for callers that use
+    the routines afterwards too (the CLI's quality lines): content is read once.
+    """
     from .render.handout import HandoutInput, render_handout
 
-    content = load_content([content_dir], require_routines=not routines)
-    docs = select_routines(content, routines)
+    content, docs = selection or load_selection(routines, content_dir)
     library = library or LayoutLibrary()
     jobs = plan(docs, layout_names or ["handout-a4"], library, out_dir)
     problems: list[Problem] = []

@@ -83,29 +83,24 @@ def build(
     note: Optional[str] = typer.Option(None, "--note", help="Personal note; without one the notes box has lines to write on."),
 ) -> None:
     """Build handout PDFs: OUT/<routine-id>--<layout>.pdf, written atomically."""
-    from .build import build_handouts
+    from .build import build_handouts, load_selection, quality_line
     from .layouts import LayoutLibrary
     from .models import Personalisation
 
+    wanted = list(routines or [])
     try:
         personal = Personalisation(for_name=for_name, date=date, clinician=clinician, note=note)
         library = LayoutLibrary()
         layouts = list(layout) if layout else library.buildable("handout")
-        written = build_handouts(list(routines or []), layouts, out, personal, content_dir, library)
-        summaries = quality_summaries(list(routines or []), content_dir)
+        selection = load_selection(wanted, content_dir)
+        written = build_handouts(wanted, layouts, out, personal, content_dir, library, selection)
+        summaries = [quality_line(doc) for doc in selection[1]]
     except HandoutsError as exc:
         fail(exc)
     for path in written:
         typer.echo(str(path))
     for line in summaries:
         typer.echo(f"quality: {line}")
-
-
-def quality_summaries(routines: list[str], content_dir: Path) -> list[str]:
-    from .build import quality_line, select_routines
-
-    content = load_content([content_dir], require_routines=not routines)
-    return [quality_line(doc) for doc in select_routines(content, routines)]
 
 
 @app.command()

@@ -106,3 +106,17 @@ def test_personalisation_and_note(tmp_path, monkeypatch):
     assert missing_texts(tmp_path / "partner-back--handout-a4.pdf",
                          ["Prepared for: Zoë & Ørjan <3", "By: Dr Ng", "Date: 1 March 2027",
                           "Twice daily; stop if sore > 2 days."]) == []
+
+
+def test_build_reads_the_content_once(tmp_path, monkeypatch):
+    """The quality lines use the routines the build loaded, not a second reading of the folder."""
+    import handouts.build
+
+    calls = []
+    real = handouts.build.load_content
+    monkeypatch.setattr(handouts.build, "load_content", lambda *a, **k: calls.append(a) or real(*a, **k))
+    monkeypatch.chdir(ROOT)
+    result = run("build", "partner-neck", "-l", "handout-a4", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1].startswith("quality: partner-neck: reading grade")
+    assert len(calls) == 1
