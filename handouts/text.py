@@ -9,6 +9,7 @@ reported by :func:`glyph_problems` before anything is rendered.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from typing import Any, Iterator
 from xml.sax.saxutils import escape
 
@@ -24,8 +25,11 @@ def clean(text: str) -> str:
     return "".join(ch for ch in text if ch not in _INVISIBLE)
 
 
+@lru_cache(maxsize=8192)
 def markup(text: str, family: str = "atkinson") -> str:
-    """Escape ``text`` for a Paragraph and switch font for characters ``family`` lacks."""
+    """Escape ``text`` for a Paragraph and switch font for characters ``family`` lacks.
+
+    Cached: a batch marks up the same routine text for every handout it makes."""
     out: list[str] = []
     run_family: str | None = None
     run: list[str] = []

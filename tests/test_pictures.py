@@ -63,34 +63,3 @@ def test_layout_without_pictures_draws_none(tmp_path):
                             LayoutLibrary(layouts))
     assert body_map_forms(pdf) == []
 
-
-def _drawn_alone(drawing) -> bytes:
-    """One page holding only ``drawing``, as drawn by the renderers."""
-    import io
-
-    from reportlab.pdfgen.canvas import Canvas
-
-    from handouts.render.pictures import draw_drawing
-
-    buf = io.BytesIO()
-    canv = Canvas(buf, pagesize=(drawing.width, drawing.height), invariant=1)
-    draw_drawing(drawing, canv)
-    canv.showPage()
-    canv.save()
-    return buf.getvalue()
-
-
-def test_reused_drawing_operators_give_the_same_page():
-    """The second use of a drawing replays recorded operators; the page must not change,
-    and its text (drawn afresh, since glyph codes belong to one document) must still be there."""
-    import io
-
-    import pdfplumber
-
-    from handouts.render import illustrate
-
-    drawing = illustrate.body_map(["upper_trapezius"], ["hold"], hold_seconds="20–30 s", width=120, height=150)
-    first, second = _drawn_alone(drawing), _drawn_alone(drawing)
-    assert first == second
-    with pdfplumber.open(io.BytesIO(second)) as pdf:
-        assert "20–30 s" in pdf.pages[0].extract_text()

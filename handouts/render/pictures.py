@@ -6,14 +6,11 @@ them for a frame the layout reserves, so handouts and cards share one look.
 
 from __future__ import annotations
 
-import copy
-import weakref
 from functools import lru_cache
 from pathlib import Path
 
-from reportlab.graphics.shapes import Drawing, Group, String
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.graphics import renderPDF
 from reportlab.platypus import Flowable, Paragraph, Table
 
 from .. import images
@@ -23,6 +20,7 @@ from ..models import REGION_LABELS, HandUse, Pressure, Step
 from ..text import markup
 from . import illustrate
 from .flowables import Para, cell_style
+from .forms import make_form
 
 
 def _own_fonts(drawing: Drawing) -> Drawing:
@@ -61,62 +59,8 @@ class FramedDrawing(_Placed):
         counter = getattr(canv, "_handouts_forms", 0) + 1
         canv._handouts_forms = counter
         name = f"{self.kind}-{counter}"
-        canv.beginForm(name, 0, 0, self.width, self.height)
-        draw_drawing(self.drawing, canv)
-        canv.endForm()
+        make_form(canv, name, self.drawing)
         canv.doForm(name)
-
-
-_RECORDED: "weakref.WeakKeyDictionary[Drawing, list]" = weakref.WeakKeyDictionary()
-"""Per drawing: its shapes, its text, and the operators the shapes produced once drawn."""
-
-_DOCUMENT_BOUND = ("Tf", " gs", " Do", " cs", " CS", " sh", "BI")
-"""Operators that name a font, graphics state, colour space, form or image of one
-document; a stream holding any of them cannot be reused in another document."""
-
-
-def _only(node, strings: bool):
-    """A copy of a drawing's tree holding only its strings, or only everything else."""
-    if isinstance(node, Group):
-        kept = [c for c in (_only(child, strings) for child in node.contents) if c is not None]
-        if not kept and not isinstance(node, Drawing):
-            return None
-        clone = copy.copy(node)
-        clone.contents = kept
-        return clone
-    return node if isinstance(node, String) == strings else None
-
-
-def _has_strings(node) -> bool:
-    if isinstance(node, Group):
-        return any(_has_strings(child) for child in node.contents)
-    return isinstance(node, String)
-
-
-def draw_drawing(drawing: Drawing, canv) -> None:
-    """Draw ``drawing`` at the origin of ``canv``, reusing its shapes' operators.
-
-    Shapes come out as the same operators in every document, so after the first
-    time they are appended as recorded instead of being walked and formatted
-    again (a third of a handout's render time went into that). Text cannot be
-    reused this way: its glyph codes and font names belong to one document's
-    subsets. So strings are split off and drawn afresh each time, on top."""
-    rec = _RECORDED.get(drawing)
-    if rec is None:
-        text = _only(drawing, strings=True) if _has_strings(drawing) else None
-        shapes = _only(drawing, strings=False) if text is not None else drawing
-        rec = _RECORDED[drawing] = [shapes, text, None]
-    shapes, text, ops = rec
-    if ops is not None:
-        canv._code.extend(ops)
-    else:
-        start = len(canv._code)
-        renderPDF.draw(shapes, canv, 0, 0)
-        new = canv._code[start:]
-        if not any(bound in op for op in new for bound in _DOCUMENT_BOUND):
-            rec[2] = tuple(new)
-    if text is not None:
-        renderPDF.draw(text, canv, 0, 0)
 
 
 def palette(brand: Brand) -> "illustrate.Palette":
@@ -139,9 +83,7 @@ class Icon(_Placed):
         name = names.get(self.key)
         if name is None:
             name = names[self.key] = f"icon-{len(names) + 1}"
-            canv.beginForm(name, 0, 0, self.width, self.height)
-            draw_drawing(self.drawing, canv)
-            canv.endForm()
+            make_form(canv, name, self.drawing)
         canv.doForm(name)
 
 
