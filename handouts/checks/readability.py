@@ -286,11 +286,15 @@ def term_uses(routine: Routine, pieces: list[TextPiece] | None = None) -> list[T
     for piece in pieces:
         text = piece.text
         for term in TERMS:
-            for m in list(term.pattern.finditer(text)):
+            found = list(term.pattern.finditer(text))
+            if not found:
+                continue
+            for m in found:
                 first.setdefault(term.name, piece.loc)
                 if _glossed_inline(text, m.start(), m.end()):
                     inline.add(term.name)
-            text = term.pattern.sub(lambda m: " " * len(m.group(0)), text)
+            for m in reversed(found):  # blank the matches so shorter terms inside them are not found again
+                text = text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():]
     uses = []
     for term in TERMS:
         if term.name in first:
