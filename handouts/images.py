@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reportlab.graphics.shapes import Drawing, Group
-from reportlab.platypus import Flowable, Image
+if TYPE_CHECKING:  # ReportLab is imported when a picture is drawn, not when content is checked
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.platypus import Flowable
 
 RASTER = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
 VECTOR = {".svg"}
@@ -79,6 +81,9 @@ def _own_fonts(node) -> None:
 
 def fitted(path: Path, width: float, height: float) -> Flowable:
     """The image scaled to fit ``width`` × ``height`` with its aspect ratio kept."""
+    from reportlab.graphics.shapes import Drawing, Group
+    from reportlab.platypus import Image
+
     if path.suffix.lower() in VECTOR:
         source = _svg(str(path))
         assert source is not None, "images are checked when content loads"
