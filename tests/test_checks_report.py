@@ -102,3 +102,12 @@ def test_text_report_has_one_aligned_block_per_routine():
     assert "FAILED: firm-front-neck" in blocks[1]
     assert ":13: steps[1].pressure: firm-front-neck:" in blocks[1]
     assert text.endswith("2 routine(s) checked: 1 error(s), 0 warning(s).")
+
+
+def test_pemat_in_the_report_reuses_the_readability_terms_with_the_same_result():
+    from handouts.checks import pemat_report
+    from handouts.content import load_content
+
+    for doc in load_content([Path(__file__).resolve().parent.parent / "content"]).routines:
+        sections = ["title", "summary", "steps", "safety", "tracking_log"]
+        assert check_routine(doc, sections).pemat == pemat_report(doc.routine, sections), doc.id

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 
 from ..models import Routine
 from ..yamlio import format_loc
-from .readability import reader_text, sentences, step_locs, term_uses, is_passive, words
+from .readability import TermUse, reader_text, sentences, step_locs, term_uses, is_passive, words
 
 PEMAT_TARGET = 70
 """PEMAT's threshold: 70% or more counts as understandable / actionable."""
@@ -165,12 +165,15 @@ def _lists(routine: Routine) -> list[tuple[str, int]]:
     return out
 
 
-def pemat_report(routine: Routine, sections: list[str] | None = None) -> PematReport:
+def pemat_report(routine: Routine, sections: list[str] | None = None,
+                 terms: list[TermUse] | None = None) -> PematReport:
     """Score the automatable PEMAT-P items of ``routine`` shown with a layout's ``sections``.
 
     ``sections`` is the layout's section list (names such as ``"summary"``,
     ``"tracking_log"``); ``None`` means no layout is known, and the items that
     depend on it are judged from the routine alone or left ``unknown``.
+    ``terms`` is :func:`.readability.term_uses` of the routine when the caller
+    has it already (searching every term is the slow part).
     """
     sections = [str(getattr(s, "value", s)) for s in sections] if sections is not None else None
     steps = step_locs(routine)
@@ -180,7 +183,7 @@ def pemat_report(routine: Routine, sections: list[str] | None = None) -> PematRe
     items.append(_item("purpose", "Purpose is evident (a summary says what it is for)", "understandable",
                        bool(routine.summary), [] if routine.summary else ["no summary"]))
 
-    undefined = [u for u in term_uses(routine, pieces) if not u.defined]
+    undefined = [u for u in (term_uses(routine, pieces) if terms is None else terms) if not u.defined]
     items.append(_item("terms-defined", "Medical terms are defined", "understandable", not undefined,
                        [f"'{u.term}' ({u.where})" for u in undefined]))
 

@@ -143,7 +143,7 @@ def check_routine(doc: RoutineDoc, sections: list[str] | None = None) -> Routine
     """Run every check on one loaded routine; ``sections`` is the layout's section list."""
     read = readability_report(doc.routine)
     rules = run_safety_rules(doc.routine)
-    pemat = pemat_report(doc.routine, sections)
+    pemat = pemat_report(doc.routine, sections, read.terms)
     findings = [
         Finding("error", r.rule, r.message, r.hint, r.loc, doc.located.line_of(r.loc), r.waived, r.reason)
         for r in rules
