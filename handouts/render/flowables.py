@@ -8,29 +8,89 @@ from __future__ import annotations
 
 from reportlab.lib.colors import HexColor, white
 from reportlab.lib.styles import ParagraphStyle
+import weakref
+
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 from reportlab.platypus.flowables import KeepTogether
+from reportlab.platypus.paragraph import textTransformFrags
+from reportlab.platypus.paraparser import ParaParser
+from reportlab.rl_config import _FUZZ
 
 from ..fonts import face_name
 from ..layout_models import Box
 
 
-class Para(Paragraph):
-    """A Paragraph that breaks its lines once per width.
+_STYLE_KEYS: "weakref.WeakKeyDictionary[ParagraphStyle, tuple]" = weakref.WeakKeyDictionary()
+_PARSED: dict[tuple, tuple] = {}
+_BROKEN: dict[tuple, tuple] = {}
+_PARSED_MAX = 20_000
+"""Distinct (text, style) pairs, and line breakings, kept: far above what one batch's
+routines and layouts hold, and a clean start past it, so memory stays flat."""
 
-    Tables ask each cell for its size several times over (column widths, row
-    heights, then splitting), and every ask re-ran the line breaking: a quarter
-    of a handout's render time. The answer depends only on the width, the text
-    and the style, none of which change after the paragraph is made."""
+
+def _style_key(style: ParagraphStyle) -> tuple:
+    """What a style means for parsing, whichever render made the style object."""
+    key = _STYLE_KEYS.get(style)
+    if key is None:
+        key = tuple(sorted((k, v if isinstance(v, (str, int, float, type(None))) else repr(v))
+                           for k, v in style.__dict__.items() if k not in ("name", "parent")))
+        _STYLE_KEYS[style] = key
+    return key
+
+
+class Para(Paragraph):
+    """A Paragraph that parses its markup, and breaks its lines for a width, once per process.
+
+    A batch makes the same routine's paragraphs for every handout: parsing the
+    markup again each time was a sixth of a render, so the parsed fragments are
+    kept (each paragraph gets its own copies, as ReportLab may adjust them).
+    Line breaking was a quarter of a render, asked again by every document and
+    several times over by tables (column widths, row heights, splitting); its
+    answer depends only on the text, the style and the width, none of which
+    change after a paragraph is made, and drawing only reads it."""
+
+    def _setup(self, text, style, bulletText, frags, cleaner):
+        if frags is None and isinstance(text, str):
+            key = (text, _style_key(style), self.caseSensitive)
+            hit = _PARSED.get(key)
+            if hit is None:
+                parser = ParaParser()
+                parser.caseSensitive = self.caseSensitive
+                cleaned = cleaner(text)
+                parsed_style, parsed, bullet_frags = parser.parse(cleaned, style)
+                if parsed is None or parsed_style is not style:  # an error, or <para> attributes: no shortcut
+                    return super()._setup(text, style, bulletText, None, cleaner)
+                textTransformFrags(parsed, style)
+                if len(_PARSED) >= _PARSED_MAX:
+                    _PARSED.clear()
+                hit = _PARSED[key] = (cleaned, parsed, bullet_frags)
+            text, parsed, bullet_frags = hit
+            self._parse_key = key
+            frags = [f.clone() for f in parsed]
+            if bullet_frags:
+                bulletText = [f.clone() for f in bullet_frags]
+        super()._setup(text, style, bulletText, frags, cleaner)
 
     def wrap(self, availWidth, availHeight):
+        if availWidth < _FUZZ:  # "cannot fit here": ReportLab's answer, nothing to keep
+            return super().wrap(availWidth, availHeight)
         memo = self.__dict__.get("_wrapped")
-        if memo is not None and memo[0] == availWidth and memo[1] is self.style and memo[2] is self.frags:
-            self.width, self.height, self.blPara, self._wrapWidths = memo[3]
-            return self.width, self.height
-        size = super().wrap(availWidth, availHeight)
-        self._wrapped = (availWidth, self.style, self.frags, (self.width, self.height, self.blPara, self._wrapWidths))
-        return size
+        if memo is not None and memo[0] == availWidth and memo[1] is self.style:
+            found = memo[2]
+        else:
+            parse_key = self.__dict__.get("_parse_key")
+            key = (parse_key, availWidth, repr(self.bulletText)) if parse_key is not None else None
+            found = _BROKEN.get(key) if key is not None else None
+            if found is None:
+                super().wrap(availWidth, availHeight)
+                found = (self.width, self.height, self.blPara, self._wrapWidths)
+                if key is not None:
+                    if len(_BROKEN) >= _PARSED_MAX:
+                        _BROKEN.clear()
+                    _BROKEN[key] = found
+            self._wrapped = (availWidth, self.style, found)
+        self.width, self.height, self.blPara, self._wrapWidths = found
+        return self.width, self.height
 
 
 class StepDisc(Flowable):

@@ -1,0 +1,69 @@
+"""Shared page pieces; paragraphs that reuse parsing and line breaking must print exactly as fresh ones."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+from handouts.fonts import register_all
+from handouts.render import flowables
+from handouts.render.flowables import Para, bullet
+from handouts.styles import paragraph_styles
+from handouts.layouts import LayoutLibrary
+
+TEXTS = [
+    "Plain text that is long enough to wrap over more than one line of the frame, twice over, "
+    "so line breaking has work to do and the split across pages is exercised too.",
+    "<b>Use:</b> thumb, fingertips · <b>Pressure:</b> firm &amp; slow &lt;never&gt; sharp",
+    "Line one<br/>Line two with “quotes” and a long ‑ dash",
+]
+
+
+def _pdf(make) -> bytes:
+    register_all()
+    styles = paragraph_styles(LayoutLibrary().get("handout-a4"))
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(buf, pagesize=A4, invariant=1)
+    story = []
+    for _ in range(40):  # enough to split paragraphs across pages
+        for text in TEXTS:
+            story.append(make(text, styles["body"]))
+        story.append(bullet(TEXTS[0], styles["body"]))
+    doc.build(story)
+    return buf.getvalue()
+
+
+def test_reused_parsing_and_breaking_print_like_plain_paragraphs():
+    flowables._PARSED.clear()
+    flowables._BROKEN.clear()
+    fresh = _pdf(Para)
+    assert flowables._PARSED and flowables._BROKEN, "the first build fills the caches"
+    again = _pdf(Para)
+    plain = _pdf(Paragraph)
+    assert fresh == again == plain
+
+
+def test_parsed_fragments_are_not_shared_between_paragraphs():
+    style = paragraph_styles(LayoutLibrary().get("handout-a4"))["body"]
+    a, b = Para(TEXTS[1], style), Para(TEXTS[1], style)
+    assert [f.text for f in a.frags] == [f.text for f in b.frags]
+    assert all(x is not y for x, y in zip(a.frags, b.frags))
+
+
+def test_bad_markup_still_fails_as_reportlab_does():
+    style = paragraph_styles(LayoutLibrary().get("handout-a4"))["body"]
+    with pytest.raises(ValueError):
+        Para("<b>unclosed", style)
+
+
+def test_wrap_is_remembered_per_width():
+    style = paragraph_styles(LayoutLibrary().get("handout-a4"))["body"]
+    p = Para(TEXTS[0], style)
+    w1, h1 = p.wrap(200, 1000)
+    lines = p.blPara
+    assert p.wrap(200, 50) == (w1, h1) and p.blPara is lines
+    w2, h2 = p.wrap(400, 1000)
+    assert h2 < h1 and p.blPara is not lines
