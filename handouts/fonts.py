@@ -45,25 +45,33 @@ def _font_path(face: Face) -> Path:
 
 
 @lru_cache(maxsize=None)
+def register_family(family: str) -> None:
+    """Register one family's faces and its bold/italic mapping with ReportLab, once.
+
+    Families are registered when first asked for: the fallback fonts are large
+    and most documents never need them, so a one-off build does not pay for them."""
+    faces = FACES[family]
+    for face in {f.name: f for f in faces.values()}.values():
+        if face.name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(face.name, str(_font_path(face))))
+    for (bold, italic), face in faces.items():
+        addMapping(family, int(bold), int(italic), face.name)
+        addMapping(faces[(False, False)].name, int(bold), int(italic), face.name)
+
+
 def register_all() -> None:
-    """Register every face and family mapping (bold/italic) with ReportLab, once."""
-    for family, faces in FACES.items():
-        for face in {f.name: f for f in faces.values()}.values():
-            if face.name not in pdfmetrics.getRegisteredFontNames():
-                pdfmetrics.registerFont(TTFont(face.name, str(_font_path(face))))
-        for (bold, italic), face in faces.items():
-            addMapping(family, int(bold), int(italic), face.name)
-            addMapping(faces[(False, False)].name, int(bold), int(italic), face.name)
+    """Every family, for processes that will draw many documents (batch workers)."""
+    for family in FACES:
+        register_family(family)
 
 
 def face_name(family: str, bold: bool = False, italic: bool = False) -> str:
-    register_all()
+    register_family(family)
     return FACES[family][(bold, italic)].name
 
 
 @lru_cache(maxsize=None)
 def _cmap(face_name_: str) -> frozenset[int]:
-    register_all()
     font = pdfmetrics.getFont(face_name_)
     return frozenset(font.face.charToGlyph.keys())
 
