@@ -12,7 +12,6 @@ rerun renders nothing).
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import signal
@@ -21,11 +20,10 @@ import time
 import unicodedata
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from . import __version__
+from .batch_state import STATE_NAME, Shard, State, Summary, inputs_record, parse_shard, quick_rerun, sha, tool_fingerprint  # noqa: F401 - STATE_NAME, parse_shard re-exported
 from .batch_models import BatchManifest, Roster, RosterRow, _field_name, load_manifest, pattern_fields, read_roster
 from .content import RoutineDoc, kind_of, load_clinic, load_routine, yaml_files
 from .errors import HandoutsError, Problem, display_path, unexpected
@@ -35,45 +33,11 @@ from .models import Clinic, Personalisation
 from .write import write_atomic
 from .yamlio import Located, load_yaml
 
-STATE_NAME = ".handouts-batch"
-STATE_FORMAT = 1
 NAME_LIMIT = 60
 """Characters of a student's name kept in a file name; long names are cut, never the routine or layout."""
 FILE_BYTES_LIMIT = 240
 """File names stay below the 255-byte limit of common file systems, with room for the atomic-write suffix."""
 WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
-
-
-# --------------------------------------------------------------------------- shards
-
-
-@dataclass(frozen=True)
-class Shard:
-    """Roster rows whose 0-based index modulo ``count`` equals ``index``."""
-
-    index: int = 0
-    count: int = 1
-
-    @property
-    def whole(self) -> bool:
-        return self.count == 1
-
-    def owns(self, row_index: int) -> bool:
-        return row_index % self.count == self.index
-
-    @property
-    def suffix(self) -> str:
-        return "" if self.whole else f".shard-{self.index}-of-{self.count}"
-
-
-def parse_shard(text: str | None) -> Shard:
-    """``'2/4'`` -> Shard(2, 4); indices count from 0, like a Kubernetes completion index."""
-    if text is None or not text.strip():
-        return Shard()
-    m = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text)
-    if not m or int(m.group(2)) < 1 or int(m.group(1)) >= int(m.group(2)):
-        raise HandoutsError(Problem("--shard", None, "", f"'{text}' should be I/N with 0 <= I < N, e.g. 0/4 for the first of four"))
-    return Shard(int(m.group(1)), int(m.group(2)))
 
 
 # --------------------------------------------------------------------------- file names
@@ -116,32 +80,6 @@ def file_name(pattern: str, stem: str, routine: str, layout: str, row: int) -> s
 # --------------------------------------------------------------------------- digests
 
 
-def _sha(*parts: object) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        data = part if isinstance(part, bytes) else json.dumps(part, sort_keys=True, ensure_ascii=False, default=str).encode()
-        h.update(len(data).to_bytes(8, "big"))
-        h.update(data)
-    return h.hexdigest()
-
-
-@lru_cache(maxsize=1)
-def _tool_fingerprint() -> str:
-    """The version plus the package's own source and the libraries that shape the PDF,
-    so upgrading handouts (or editing it) rebuilds everything."""
-    from importlib import metadata
-
-    package = Path(__file__).resolve().parent
-    sources = sorted(package.rglob("*.py"))
-    versions = {}
-    for dist in ("reportlab", "pypdf", "svglib", "fontpkg-atkinson-hyperlegible", "fontpkg-inter", "fontpkg-noto-sans"):
-        try:
-            versions[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            versions[dist] = None
-    return _sha(__version__, versions, *[(str(p.relative_to(package)), p.read_bytes()) for p in sources])
-
-
 def _file_refs(data: object, base: Path) -> list[tuple[str, str]]:
     """(relative path, digest of the bytes) of every image a routine or clinic file names."""
     found: list[tuple[str, str]] = []
@@ -161,7 +99,7 @@ def _file_refs(data: object, base: Path) -> list[tuple[str, str]]:
 
 def _model_digest(model, source: Path | None = None) -> str:
     dumped = model.model_dump(mode="json")
-    return _sha(dumped, _file_refs(dumped, source) if source is not None else [])
+    return sha(dumped, _file_refs(dumped, source) if source is not None else [])
 
 
 # --------------------------------------------------------------------------- loading
@@ -455,7 +393,7 @@ def plan(batch: Batch, tool: str | None = None) -> list[Item]:
 
     File names come from the whole roster (not one shard), so every shard agrees on
     them; a name that would collide (two "Sam Lee" rows) gets "-2", "-3" in roster order."""
-    tool = tool if tool is not None else _tool_fingerprint()
+    tool = tool if tool is not None else tool_fingerprint()
     m = batch.manifest
     roster_name = display_path(batch.roster.path)
     clinic_digest = _model_digest(batch.clinic, batch.clinic_path) if batch.clinic else None
@@ -505,7 +443,7 @@ def plan(batch: Batch, tool: str | None = None) -> list[Item]:
                 unreported.extend(problems)
             for lname in m.handouts:
                 name = next(names_iter)
-                digest = "" if problems else _sha(tool, routine_digest[key], layout_digest[lname], clinic_digest,
+                digest = "" if problems else sha(tool, routine_digest[key], layout_digest[lname], clinic_digest,
                                                   personal.model_dump(mode="json"), name)
                 items.append(Item(name=name, kind="handout", row=row.index, line=row.line, student=row.label,
                                   routine=key, layout=lname, personal=personal,
@@ -519,7 +457,7 @@ def plan(batch: Batch, tool: str | None = None) -> list[Item]:
     if sheets and cards:
         assert m.cards is not None
         for sheet in sheets:
-            digest = _sha(tool, "sheet", _model_digest(batch.card_layouts[sheet.layout]), m.cards.sheet,
+            digest = sha(tool, "sheet", _model_digest(batch.card_layouts[sheet.layout]), m.cards.sheet,
                           m.cards.bleed, m.cards.flip, clinic_digest, [(k, routine_digest[k], n) for k, n in cards], sheet.name)
             items.append(Item(name=sheet.name, kind="sheet", layout=sheet.layout, cards=cards, digest=digest))
     return items
@@ -538,65 +476,6 @@ def _routine_order(routines: list[str]):
 def select(items: list[Item], shard: Shard) -> list[Item]:
     """This shard's items: rows by index modulo N; the class card sheets go with shard 0."""
     return [i for i in items if (i.row is not None and shard.owns(i.row)) or (i.row is None and shard.index == 0)]
-
-
-# --------------------------------------------------------------------------- state
-
-
-class State:
-    """What was built from what: output name -> digest, size and modification time.
-
-    An entry counts only while the file on disk still has the recorded size and
-    time, so a deleted, replaced or half-copied output is rebuilt. Each shard
-    keeps its own state file (shards may share one output folder); every state
-    file in the folder is consulted when deciding what is up to date."""
-
-    def __init__(self, out_dir: Path, shard: Shard):
-        self.out_dir = out_dir
-        self.path = out_dir / f"{STATE_NAME}{shard.suffix}.json"
-        self.known: dict[str, list[dict]] = {}
-        self.own: dict[str, dict] = {}
-        self.dirty = False
-        self.flushed_at = 0.0
-        if out_dir.is_dir():
-            for f in sorted(out_dir.glob(f"{STATE_NAME}*.json")):
-                entries = self._read(f)
-                for name, entry in entries.items():
-                    self.known.setdefault(name, []).append(entry)
-                if f == self.path:
-                    self.own = dict(entries)
-
-    @staticmethod
-    def _read(path: Path) -> dict[str, dict]:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("format") != STATE_FORMAT or not isinstance(data.get("items"), dict):
-                return {}
-            return {k: v for k, v in data["items"].items() if isinstance(v, dict)}
-        except (OSError, ValueError, AttributeError):
-            return {}  # unreadable state only means rebuilding
-
-    def fresh(self, name: str, digest: str) -> bool:
-        try:
-            st = (self.out_dir / name).stat()
-        except OSError:
-            return False
-        return any(e.get("digest") == digest and e.get("size") == st.st_size and e.get("mtime_ns") == st.st_mtime_ns
-                   for e in self.known.get(name, []))
-
-    def record(self, name: str, digest: str, size: int, mtime_ns: int) -> None:
-        entry = {"digest": digest, "size": size, "mtime_ns": mtime_ns}
-        self.own[name] = entry
-        self.known[name] = [entry]
-        self.dirty = True
-
-    def flush(self, every: float = 0.0) -> None:
-        if not self.dirty or time.monotonic() - self.flushed_at < every:
-            return
-        data = {"format": STATE_FORMAT, "tool": __version__, "items": dict(sorted(self.own.items()))}
-        write_atomic(self.path, json.dumps(data, indent=1, ensure_ascii=False).encode("utf-8"))
-        self.dirty = False
-        self.flushed_at = time.monotonic()
 
 
 PART_FILE = re.compile(r"^\.(?P<name>.+)\.[A-Za-z0-9_]+\.part$")
@@ -713,31 +592,6 @@ def _render_sheet(ctx: WorkerContext, item: Item) -> bytes:
 # --------------------------------------------------------------------------- running
 
 
-@dataclass
-class Summary:
-    total: int = 0
-    built: int = 0
-    skipped: int = 0
-    failed: int = 0
-    seconds: float = 0.0
-    jobs: int = 1
-    interrupted: bool = False
-    problems: list[Problem] = field(default_factory=list)
-    failed_items: list[str] = field(default_factory=list)
-    combined: Path | None = None
-    combined_docs: int = 0
-    combined_missing: int = 0
-    combined_fresh: bool = False
-    peak_rss_kb: int = 0
-    removed_parts: int = 0
-
-    @property
-    def exit_code(self) -> int:
-        if self.interrupted:
-            return 130
-        return 1 if self.failed else 0
-
-
 def default_jobs() -> int:
     try:
         return max(1, len(os.sched_getaffinity(0)))
@@ -751,8 +605,12 @@ def run_batch(manifest: Path, jobs: int = 0, force: bool = False, shard: Shard =
     from .progress import make_reporter
 
     started = time.perf_counter()
+    if not force:
+        unchanged = quick_rerun(manifest, shard, combined, reporter)
+        if unchanged is not None:
+            return unchanged
     batch = load_batch(manifest)
-    tool = _tool_fingerprint()
+    tool = tool_fingerprint()
     items = select(plan(batch, tool), shard)
     reporter = reporter or make_reporter()
     out_dir = batch.out_dir
@@ -802,12 +660,40 @@ def run_batch(manifest: Path, jobs: int = 0, force: bool = False, shard: Shard =
     finally:
         if previous_term is not None:
             signal.signal(signal.SIGTERM, previous_term)
+        complete = not summary.interrupted and not summary.failed and (not combined or summary.combined is not None)
+        state.set_inputs(_inputs_record(batch, items, shard, combined, combined_name, summary, manifest)
+                         if complete else None)
         state.flush()
         summary.seconds = time.perf_counter() - started
         summary.peak_rss_kb = max(summary.peak_rss_kb, _peak_rss_kb() if jobs == 1 else 0)
         summary.problems = sorted(dict.fromkeys(summary.problems), key=lambda p: (p.file, p.line or 0, p.field, p.message))
         reporter.end(summary)
     return summary
+
+
+def _image_paths(data: object, base: Path) -> list[Path]:
+    if isinstance(data, dict):
+        return [p for key, value in data.items()
+                for p in ([base.parent / value] if key in ("image", "logo") and isinstance(value, str) else _image_paths(value, base))]
+    if isinstance(data, list):
+        return [p for value in data for p in _image_paths(value, base)]
+    return []
+
+
+def _inputs_record(batch: Batch, items: list[Item], shard: Shard, combined: bool, combined_name: str,
+                   summary: Summary, manifest: Path) -> dict:
+    """Every file this run read, for an unchanged rerun to recognise without reading them as models."""
+    files = [batch.path, batch.roster.path]
+    for doc in batch.routines.values():
+        files += [doc.path, *_image_paths(doc.located.data, doc.path)]
+    if batch.clinic_path is not None:
+        files += [batch.clinic_path, *_image_paths(batch.clinic.model_dump(mode="json"), batch.clinic_path)]
+    layouts = batch.library.folder
+    files += sorted(layouts.rglob("*.yaml")) if layouts.is_dir() else []
+    folders = [batch.path.parent / batch.manifest.content, layouts]
+    title = batch.manifest.title or display_path(manifest)
+    return inputs_record(files, folders, shard, combined, title, [i.name for i in items],
+                         combined_name if combined else None, summary.combined_docs)
 
 
 def _interrupt(signum, frame) -> None:
@@ -881,7 +767,7 @@ def _combine(batch: Batch, items: list[Item], state: State, path: Path, tool: st
     summary.combined = path
     summary.combined_docs = sum(n for _, n in ready)
     summary.combined_missing = sum(1 for i, n in parts if n > 0 and (i.problems or not state.fresh(i.name, i.digest)))
-    digest = _sha(tool, "combined", [(i.name, i.digest, n) for i, n in ready])
+    digest = sha(tool, "combined", [(i.name, i.digest, n) for i, n in ready])
     if not force and state.fresh(path.name, digest):
         summary.combined_fresh = True
         return
