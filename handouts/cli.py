@@ -9,7 +9,6 @@ from typing import Optional
 
 import typer
 
-from .content import kind_of, load_content, yaml_files
 from .errors import HandoutsError
 
 app = typer.Typer(
@@ -37,6 +36,7 @@ def validate(
     paths: Optional[list[Path]] = typer.Argument(None, help="Files or folders (default: content/ and layouts/)."),
 ) -> None:
     """Check routines, clinic profile and layouts; report every problem with file, line and field."""
+    from .content import kind_of, load_content, yaml_files
     from .layouts import load_layouts_from
 
     targets = list(paths) if paths else [DEFAULT_CONTENT, DEFAULT_LAYOUTS]
@@ -112,10 +112,15 @@ def batch(
     combined: bool = typer.Option(False, "--combined", help="Also write one print-ready PDF of everything, in roster order."),
 ) -> None:
     """Build one personalised handout per roster row, routine and layout, plus the class card sheets."""
-    from .batch import parse_shard, run_batch
+    from .batch_state import parse_shard, quick_rerun
 
     try:
-        summary = run_batch(manifest, jobs=jobs, force=force, shard=parse_shard(shard), combined=combined)
+        part = parse_shard(shard)
+        summary = None if force else quick_rerun(manifest, part, combined)
+        if summary is None:
+            from .batch import run_batch
+
+            summary = run_batch(manifest, jobs=jobs, force=force, shard=part, combined=combined)
     except HandoutsError as exc:
         fail(exc)
     raise typer.Exit(code=summary.exit_code)
@@ -161,6 +166,7 @@ def list_(
     layouts_dir: Path = typer.Option(DEFAULT_LAYOUTS, "--layouts", help="Layouts folder."),
 ) -> None:
     """List routines (id, title, audience, steps) and layouts."""
+    from .content import load_content
     from .layouts import LayoutLibrary
 
     try:
@@ -182,9 +188,10 @@ def list_(
 
 @app.command()
 def schema(
-    which: str = typer.Argument("routine", help="routine, clinic or layout."),
+    which: str = typer.Argument("routine", help="routine, clinic, layout or batch."),
 ) -> None:
-    """Print the JSON Schema of a content or layout file."""
+    """Print the JSON Schema of a content, layout or batch manifest file."""
+    from .batch_models import BatchManifest
     from .layout_models import layout_file_schema
     from .models import Clinic, Routine
 
@@ -192,6 +199,7 @@ def schema(
         "routine": Routine.model_json_schema,
         "clinic": Clinic.model_json_schema,
         "layout": layout_file_schema,
+        "batch": BatchManifest.model_json_schema,
     }
     if which not in schemas:
         fail(HandoutsError(f"unknown schema '{which}'; choose one of: {', '.join(schemas)}"))
@@ -207,6 +215,7 @@ def check(
 ) -> None:
     """Check reading level, medical terms, safety rules and PEMAT-P items of each routine."""
     from .checks import check_routine, format_report, report_json
+    from .content import load_content
     from .layouts import LayoutLibrary
 
     try:

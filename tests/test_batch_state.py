@@ -99,3 +99,20 @@ def test_a_later_failure_withdraws_the_shortcut(done):
     assert summary.failed == 1
     (done.parent / "roster.csv").write_text("name\nAna\nBen\nCara\n")
     assert previous_run_stands(done, Shard(), combined=False) is None
+
+
+def test_the_command_answers_an_unchanged_rerun_without_heavy_imports(done):
+    """The point of the shortcut: no models, layouts, fonts or renderer are loaded."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from handouts.cli import app\n"
+        f"try:\n    app(['batch', {str(done)!r}], standalone_mode=False)\n"
+        "except SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('reportlab', 'handouts.models', 'handouts.layouts', 'handouts.batch') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=done.parent)
+    assert "built 0, up to date 3, failed 0 of 3" in result.stdout, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"

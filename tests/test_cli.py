@@ -139,6 +139,7 @@ def test_real_content_and_layouts_validate(runner, monkeypatch):
     ("routine", {"id", "title", "summary", "audience", "time", "steps", "phases", "safety", "source"}),
     ("clinic", {"name", "logo", "logo_alt", "brand_color"}),
     ("layout", {"page", "styles", "boxes", "sections", "min_font_size"}),
+    ("batch", {"routines", "handouts", "cards", "roster", "out", "file_name", "clinic"}),
 ])
 def test_schema_is_strict_json(runner, which, keys):
     result = runner.invoke(app, ["schema", which])
@@ -161,7 +162,7 @@ def test_schema_nonsense_exits_1(runner):
     result = runner.invoke(app, ["schema", "nonsense"])
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert result.stderr == "handouts: unknown schema 'nonsense'; choose one of: routine, clinic, layout\n1 problem found.\n"
+    assert result.stderr == "handouts: unknown schema 'nonsense'; choose one of: routine, clinic, layout, batch\n1 problem found.\n"
 
 
 # ---------------------------------------------------------------- entry points
