@@ -32,7 +32,7 @@ PAGE_SIZES: dict[str, tuple[float, float]] = {
 
 
 class LayoutPart(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Margins(LayoutPart):

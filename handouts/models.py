@@ -27,7 +27,7 @@ from pydantic_core import PydanticCustomError
 class Strict(BaseModel):
     """Base for every content model: unknown keys are errors, values are frozen."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
 
 def _one_line(value: str) -> str:
@@ -185,7 +185,7 @@ _UNITS = {
 class Amount(BaseModel):
     """A count that may be a range ("3-5") or a deliberately vague "a few"."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     low: float
     high: float
     text: str
@@ -249,7 +249,7 @@ AmountField = Annotated[
 class Duration(BaseModel):
     """A length of time, possibly a range, kept in seconds plus the author's wording."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     low_seconds: float
     high_seconds: float
     text: str

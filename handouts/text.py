@@ -11,12 +11,16 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 from typing import Any, Iterator
-from xml.sax.saxutils import escape
 
 from .errors import Problem
 from .fonts import face_name, family_for
 
 _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\ufeff", "\u00ad"}
+
+
+def escape(text: str) -> str:
+    """``&``, ``<``, ``>`` and ``"`` as entities (xml.sax's escape would import urllib and ssl)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 def clean(text: str) -> str:
@@ -37,7 +41,7 @@ def markup(text: str, family: str = "atkinson") -> str:
     def flush() -> None:
         if not run:
             return
-        chunk = escape("".join(run), {'"': "&quot;"})
+        chunk = escape("".join(run))
         if run_family in (None, family):
             out.append(chunk)
         else:
