@@ -7,6 +7,8 @@ stderr. Adding a folder adds a test; nothing here needs editing.
 
 ``pytest --update-expected`` rewrites ``expected.txt`` from the current output;
 use it only on purpose, then read every changed message as a user would.
+``pytest --update-golden`` rewrites the reference page images under
+``tests/golden/`` (see test_golden.py); look at every changed PNG first.
 """
 
 from __future__ import annotations
@@ -52,6 +54,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         default=False,
         help="rewrite tests/cases/invalid/*/expected.txt from the current CLI output",
+    )
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite tests/golden/*.png from the current rendering",
     )
 
 
