@@ -147,6 +147,24 @@ class CueRow(Flowable):
             ix -= self.gap
 
 
+def step_cautions(routine: Routine) -> list[str]:
+    """Each step's own caution as "Step 3: …" (steps sharing one caution listed together).
+
+    The card front only has room for cues, so a step's caution travels on the back
+    with the routine's safety lines; a caution that repeats one of those word for
+    word is not printed twice."""
+    general = {c.strip().casefold() for c in routine.safety.cautions}
+    steps: dict[str, list[int]] = {}
+    for number, step in enumerate(routine.all_steps, start=1):
+        if step.caution and step.caution.strip().casefold() not in general:
+            steps.setdefault(step.caution.strip(), []).append(number)
+    lines = []
+    for caution, numbers in steps.items():
+        label = f"Step {numbers[0]}" if len(numbers) == 1 else "Steps " + ", ".join(map(str, numbers))
+        lines.append(f"{label}: {caution}")
+    return lines
+
+
 class RuledParagraph(Flowable):
     """A paragraph under a hairline: the contact block at the foot of the back."""
 
@@ -353,6 +371,7 @@ class CardComposer:
             ("Stop and seek care if…", s.red_flags, "red flag"),
             ("Do not do this routine if…", s.contraindications, "reason not to do the routine"),
             ("Take care", s.cautions, "caution"),
+            ("At these steps", step_cautions(self.r), "step caution"),
         ]
         head = st["safety_head"]
         for title, lines, what in groups:
@@ -366,7 +385,9 @@ class CardComposer:
                             keep_with_next=True)
 
             for i, line in enumerate(lines, start=1):
-                out.append(Item(bullet(markup(line), st["safety"]), f"{what} {i} of {len(lines)} '{_short(line)}'",
+                label, _, rest = line.partition(": ") if what == "step caution" else ("", "", line)
+                text = f"<b>{markup(label)}:</b> {markup(rest)}" if label else markup(line)
+                out.append(Item(bullet(text, st["safety"]), f"{what} {i} of {len(lines)} '{_short(line)}'",
                                 continued=again))
         if s.seek_care:
             text = f"<font color='{head.textColor.hexval().replace('0x', '#')}'><b>See a doctor:</b></font> {markup(s.seek_care)}"
