@@ -181,3 +181,24 @@ def test_tracking_log_follows_the_dosage(tmp_path):
     assert all(f"Time {n}" in text for n in (1, 2, 3)) and "Time 4" not in text
     days = LIBRARY.get("handout-a4").tracking_days
     assert "Day " + " ".join(str(d) for d in range(1, days + 1)) in text
+
+
+def test_a_long_name_in_a_running_header_is_shortened_inside_the_margin(tmp_path):
+    """A layout may put {for_name} in the header; a 200-character name must not climb off the page."""
+    layouts = tmp_path / "layouts"
+    layouts.mkdir()
+    for f in (ROOT / "layouts").glob("handout-*.yaml"):
+        (layouts / f.name).write_text(f.read_text())
+    (layouts / "named.yaml").write_text('extends: handout-a4\nheader: {left: "For {for_name}", right: "{title}"}\n')
+    name = "Maximiliana " + "Wolfeschlegelsteinhausenbergerdorff " * 5 + "Jr."
+    (pdf,) = build_handouts(["partner-back"], ["named"], tmp_path / "out", Personalisation(for_name=name),
+                            ROOT / "content", LayoutLibrary(layouts))
+    top_margin = LayoutLibrary(layouts).get("named").page.margins.top
+    sizes, gs = glyphs(pdf)
+    assert all(g.bottom <= h - 4 * MM for g in gs for (w, h) in [sizes[g.page - 1]]), "nor into the bottom edge"
+    header = [g for g in gs if g.top < top_margin]
+    assert header, "the header is drawn"
+    assert all(g.top >= 4 * MM for g in header), "nothing climbs into the edge printers cannot print"
+    assert {g.page for g in header} == set(range(1, len(sizes) + 1))
+    assert "…" in "".join(g.text for g in header if g.page == 2), "the name is shortened, visibly"
+    assert missing_texts(pdf, [name]) == [], "the full name is still printed (on the first page)"

@@ -19,6 +19,10 @@ from ..layout_models import Layout
 from ..text import markup
 
 
+EDGE = 12.0
+"""Points kept clear at the paper's edge: most printers cannot print the outer 4 mm."""
+
+
 @dataclass
 class Decoration:
     """What the running header and footer say; placeholders are filled per page."""
@@ -28,9 +32,13 @@ class Decoration:
     values: dict[str, str] = field(default_factory=dict)
     logo: Path | None = None
 
-    def fill(self, template: str, page: int, pages: int) -> str:
-        """Fill placeholders in a template; values are escaped, the template's own text too."""
+    def fill(self, template: str, page: int, pages: int, limit: int | None = None) -> str:
+        """Fill placeholders in a template; values are escaped, the template's own text too.
+
+        With ``limit``, a value longer than that many characters is cut and ends in '…'."""
         values = dict(self.values, page=str(page), pages=str(pages))
+        if limit is not None:
+            values = {k: v if len(v) <= limit else v[: limit - 1].rstrip() + "…" for k, v in values.items()}
         out = []
         i = 0
         while i < len(template):
@@ -61,7 +69,8 @@ class Decoration:
                 picture.drawOn(canvas, m.left, height - m.top + 5)
                 x = m.left + pw + 6
                 band -= pw + 6
-            self._pair(canvas, layout.header.left, layout.header.right, style, x, y, band, page, pages, above=True)
+            room = m.top - EDGE - 4 - style.leading * 0.3
+            self._pair(canvas, layout.header.left, layout.header.right, style, x, y, band, page, pages, room, above=True)
             if layout.header.rule:
                 canvas.setStrokeColor(rule)
                 canvas.setLineWidth(0.5)
@@ -69,33 +78,46 @@ class Decoration:
         if layout.footer is not None:
             style = self.styles[layout.footer.style]
             y = m.bottom - 6 - style.leading
-            self._pair(canvas, layout.footer.left, layout.footer.right, style, m.left, y, inner, page, pages, above=False)
+            room = m.bottom - EDGE - 6
+            self._pair(canvas, layout.footer.left, layout.footer.right, style, m.left, y, inner, page, pages, room,
+                       above=False)
             if layout.footer.rule:
                 canvas.setStrokeColor(rule)
                 canvas.setLineWidth(0.5)
                 canvas.line(m.left, m.bottom - 3, width - m.right, m.bottom - 3)
 
-    def _pair(self, canvas, left, right, style, x, y, inner, page, pages, above: bool) -> None:
-        """Left and right texts on one band; the right one keeps its natural width."""
+    def _pair(self, canvas, left, right, style, x, y, inner, page, pages, room: float, above: bool) -> None:
+        """Left and right texts on one band; the right one keeps its natural width.
+
+        The band must stay inside the margin (``room`` points high): a value such as
+        a 200-character name in a running header is shortened, with '…', until it
+        does. The full name is printed on the first page."""
         from reportlab.lib.enums import TA_RIGHT
         from reportlab.lib.styles import ParagraphStyle
 
-        right_text = self.fill(right, page, pages) if right else ""
-        left_text = self.fill(left, page, pages) if left else ""
         right_style = ParagraphStyle("band-right", parent=style, alignment=TA_RIGHT, spaceBefore=0, spaceAfter=0)
         band_style = ParagraphStyle("band-left", parent=style, spaceBefore=0, spaceAfter=0)
-        right_w = 0.0
-        if right_text:
-            p = Paragraph(right_text, right_style)
-            share = inner * (0.5 if left_text else 1.0)
-            p.wrap(share, 1000)
-            right_w = min(share, max(p.getActualLineWidths0() or [0]) + 2)
-            _, h = p.wrap(right_w, 1000)
-            p.drawOn(canvas, x + inner - right_w, y if above else y + style.leading - h)
-        if left_text:
-            p = Paragraph(left_text, band_style)
-            _, h = p.wrap(inner - right_w - 12, 100)
-            p.drawOn(canvas, x, y if above else y + style.leading - h)
+        room = max(room, style.leading)
+        for limit in (None, 80, 50, 30, 18, 10):
+            right_text = self.fill(right, page, pages, limit) if right else ""
+            left_text = self.fill(left, page, pages, limit) if left else ""
+            placed = []
+            right_w = 0.0
+            if right_text:
+                p = Paragraph(right_text, right_style)
+                share = inner * (0.5 if left_text else 1.0)
+                p.wrap(share, 1000)
+                right_w = min(share, max(p.getActualLineWidths0() or [0]) + 2)
+                _, h = p.wrap(right_w, 1000)
+                placed.append((p, x + inner - right_w, h))
+            if left_text:
+                p = Paragraph(left_text, band_style)
+                _, h = p.wrap(inner - right_w - 12, 1000)
+                placed.append((p, x, h))
+            if all(h <= room + 0.01 for _, _, h in placed):
+                break
+        for p, px, h in placed:
+            p.drawOn(canvas, px, y if above else y + style.leading - h)
 
 
 def decorated_canvas(decoration: Decoration):
