@@ -80,21 +80,21 @@ def file_name(pattern: str, stem: str, routine: str, layout: str, row: int) -> s
 # --------------------------------------------------------------------------- digests
 
 
+def _images(data: object, base: Path) -> list[tuple[str, Path]]:
+    """(path as written, file) of every image a routine or clinic file names."""
+    if isinstance(data, dict):
+        return [ref for key, value in data.items()
+                for ref in ([(value, base.parent / value)] if key in ("image", "logo") and isinstance(value, str)
+                            else _images(value, base))]
+    if isinstance(data, list):
+        return [ref for value in data for ref in _images(value, base)]
+    return []
+
+
 def _file_refs(data: object, base: Path) -> list[tuple[str, str]]:
     """(relative path, digest of the bytes) of every image a routine or clinic file names."""
-    found: list[tuple[str, str]] = []
-    if isinstance(data, dict):
-        for key, value in data.items():
-            if key in ("image", "logo") and isinstance(value, str):
-                target = (base.parent / value)
-                digest = hashlib.sha256(target.read_bytes()).hexdigest() if target.is_file() else "missing"
-                found.append((value, digest))
-            else:
-                found += _file_refs(value, base)
-    elif isinstance(data, list):
-        for value in data:
-            found += _file_refs(value, base)
-    return found
+    return [(value, hashlib.sha256(target.read_bytes()).hexdigest() if target.is_file() else "missing")
+            for value, target in _images(data, base)]
 
 
 def _model_digest(model, source: Path | None = None) -> str:
@@ -671,23 +671,14 @@ def run_batch(manifest: Path, jobs: int = 0, force: bool = False, shard: Shard =
     return summary
 
 
-def _image_paths(data: object, base: Path) -> list[Path]:
-    if isinstance(data, dict):
-        return [p for key, value in data.items()
-                for p in ([base.parent / value] if key in ("image", "logo") and isinstance(value, str) else _image_paths(value, base))]
-    if isinstance(data, list):
-        return [p for value in data for p in _image_paths(value, base)]
-    return []
-
-
 def _inputs_record(batch: Batch, items: list[Item], shard: Shard, combined: bool, combined_name: str,
                    summary: Summary, manifest: Path) -> dict:
     """Every file this run read, for an unchanged rerun to recognise without reading them as models."""
     files = [batch.path, batch.roster.path]
     for doc in batch.routines.values():
-        files += [doc.path, *_image_paths(doc.located.data, doc.path)]
+        files += [doc.path, *(f for _, f in _images(doc.located.data, doc.path))]
     if batch.clinic_path is not None:
-        files += [batch.clinic_path, *_image_paths(batch.clinic.model_dump(mode="json"), batch.clinic_path)]
+        files += [batch.clinic_path, *(f for _, f in _images(batch.clinic.model_dump(mode="json"), batch.clinic_path))]
     layouts = batch.library.folder
     files += sorted(layouts.rglob("*.yaml")) if layouts.is_dir() else []
     folders = [batch.path.parent / batch.manifest.content, layouts]
