@@ -26,7 +26,7 @@ from .errors import HandoutsError, Problem, display_path
 from .models import Strict, Text
 from .units import Length
 from .validation import validate
-from .yamlio import Located
+from .located import Located
 
 # --------------------------------------------------------------------------- file-name patterns
 

@@ -15,7 +15,8 @@ from pydantic import TypeAdapter, ValidationError
 from .errors import HandoutsError, Problem, display_path, unexpected
 from .layout_models import Layout
 from .validation import problems_from
-from .yamlio import Loc, Located, format_loc, load_yaml
+from .located import Loc, Located, format_loc
+from .yamlio import load_yaml
 
 BUILTIN_LAYOUTS = Path(__file__).resolve().parent.parent / "layouts"
 NOT_INHERITED = ("abstract", "extends", "description")

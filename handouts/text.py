@@ -76,7 +76,7 @@ def _strings(value: Any, loc: tuple = ()) -> Iterator[tuple[tuple, str]]:
 def glyph_problems(data: Any, file: str, line_of=lambda loc: None, family: str = "atkinson") -> list[Problem]:
     """One problem per field holding a character no configured font can draw."""
     from .fonts import missing_glyphs
-    from .yamlio import format_loc
+    from .located import format_loc
 
     problems = []
     for loc, text in _strings(data):

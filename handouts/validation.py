@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticCustomError
 
 from .errors import HandoutsError, Problem
-from .yamlio import Loc, Located
+from .located import Loc, Located
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime
 import math
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,47 +27,7 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.reader import Reader, ReaderError
 
 from .errors import HandoutsError, Problem, display_path
-
-Loc = tuple[str | int, ...]
-
-
-@dataclass
-class Located:
-    """Plain data from one YAML file, with the line of each location."""
-
-    path: Path
-    data: Any
-    lines: dict[Loc, int] = field(default_factory=dict)
-
-    @property
-    def name(self) -> str:
-        return display_path(self.path)
-
-    def line_of(self, loc: Loc) -> int | None:
-        """The line of ``loc`` or of its nearest ancestor that has one."""
-        loc = tuple(loc)
-        while True:
-            if loc in self.lines:
-                return self.lines[loc]
-            if not loc:
-                return None
-            loc = loc[:-1]
-
-    def problem(self, loc: Loc, message: str) -> Problem:
-        return Problem(self.name, self.line_of(loc), format_loc(loc), message)
-
-
-def format_loc(loc: Loc) -> str:
-    """``('steps', 2, 'title')`` -> ``steps[2].title`` (1-based list items read better
-    for people, but YAML editors count from the line, so we keep 0-based indices
-    out of sight and show 1-based numbers)."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part + 1}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
+from .located import Loc, Located
 
 
 MAX_NODES = 200_000

@@ -8,7 +8,7 @@ import pytest
 
 from handouts.errors import HandoutsError
 from handouts import yamlio
-from handouts.yamlio import format_loc, load_yaml
+from handouts.yamlio import load_yaml
 
 NESTED = """\
 id: neck-ease
@@ -74,17 +74,6 @@ def test_missing_location_falls_back_to_nearest_ancestor(nested):
 def test_problem_is_located_and_named(nested):
     problem = nested.problem(("steps", 1, "actions", 1), "is too long")
     assert str(problem) == "routine.yaml:10: steps[2].actions[2]: is too long"
-
-
-@pytest.mark.parametrize("loc, text", [
-    ((), ""),
-    (("title",), "title"),
-    (("steps", 0, "title"), "steps[1].title"),
-    (("styles", "body", "size"), "styles.body.size"),
-    (("sections", 3), "sections[4]"),
-])
-def test_format_loc_counts_list_items_from_one(loc, text):
-    assert format_loc(loc) == text
 
 
 def load_text(tmp_path: Path, text: str | bytes):

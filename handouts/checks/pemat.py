@@ -41,7 +41,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..models import Routine
-from ..yamlio import format_loc
+from ..located import format_loc
 from .readability import TermUse, reader_text, sentences, step_locs, term_uses, is_passive, words
 
 PEMAT_TARGET = 70

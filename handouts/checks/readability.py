@@ -41,7 +41,7 @@ import textstat
 
 from . import syllables
 from ..models import Audience, Routine, Step
-from ..yamlio import Loc, format_loc
+from ..located import Loc, format_loc
 
 syllables.install()
 

@@ -53,7 +53,7 @@ from typing import Any
 
 from ..content import RoutineDoc
 from ..errors import display_path
-from ..yamlio import Loc, format_loc
+from ..located import Loc, format_loc
 from .pemat import PEMAT_TARGET, REVIEW_BY_HAND, PematReport, pemat_report
 from .readability import LONG_SENTENCE_WORDS, READING_TARGETS, Readability, readability_report
 from .safety import RuleResult, run_safety_rules

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from ..content import RoutineDoc
 from ..errors import Problem
 from ..models import Audience, Pressure, Region, Routine
-from ..yamlio import Loc, format_loc
+from ..located import Loc, format_loc
 from .pemat import PEMAT_RULES
 from .readability import LITERACY_RULES, step_locs
 
