@@ -28,6 +28,9 @@ class Job:
 
 
 def output_name(routine_id: str, layout_name: str, suffix: str = "") -> str:
+    """``<routine>--<layout><suffix>.pdf``; a layout named by its file path is named by the file's stem."""
+    if layout_name.lower().endswith((".yaml", ".yml")):
+        layout_name = Path(layout_name).stem
     return f"{routine_id}--{layout_name}{suffix}.pdf"
 
 

@@ -98,6 +98,13 @@ def test_routine_given_as_a_file_path(tmp_path, monkeypatch):
     assert (tmp_path / "good--handout-letter.pdf").exists()
 
 
+def test_layout_given_as_a_file_path_is_named_by_its_stem(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = run("build", "partner-neck", "-l", str(ROOT / "layouts" / "handout-letter.yaml"), "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in tmp_path.iterdir()] == ["partner-neck--handout-letter.pdf"]
+
+
 def test_personalisation_and_note(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     result = run("build", "partner-back", "-l", "handout-a4", "--out", str(tmp_path), "--for", "Zoë & Ørjan <3",
