@@ -6,15 +6,16 @@ routine or layout never leaves a mix of new and stale files behind.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import cache
 from .content import ContentSet, RoutineDoc, load_content, load_routine
 from .errors import HandoutsError, Problem, display_path
 from .layout_models import Layout
 from .layouts import LayoutLibrary
 from .models import Clinic, Personalisation
-from .checks import check_routine, safety_problems
 from .text import glyph_problems
 from .write import write_atomic
 
@@ -69,18 +70,43 @@ def personal_problems(personal: Personalisation, where: str = "--for/--note") ->
 
 
 def preflight(doc: RoutineDoc, personal: Personalisation, clinic: Clinic | None, clinic_path: Path | None) -> list[Problem]:
-    """Everything that would make a handout wrong, found before anything is drawn."""
-    problems = glyph_problems(doc.located.data, doc.located.name, doc.located.line_of)
+    """Everything that would make a handout wrong, found before anything is drawn.
+
+    What depends on a file alone (its glyphs, its safety rules) is worked out
+    once while the file is unchanged; the personal details are checked every time."""
+    where = os.getcwd()
+    problems = list(cache.cached("glyphs", (str(doc.path), where),
+                                 lambda: glyph_problems(doc.located.data, doc.located.name, doc.located.line_of),
+                                 [doc.path]))
     if clinic is not None and clinic_path is not None:
-        problems += glyph_problems(clinic.model_dump(exclude_none=True), display_path(clinic_path))
+        problems += cache.cached("glyphs", (str(clinic_path), where),
+                                 lambda: glyph_problems(clinic.model_dump(exclude_none=True), display_path(clinic_path)),
+                                 [clinic_path])
     problems += personal_problems(personal)
-    problems += safety_problems(doc)
+    problems += cache.cached("safety", (str(doc.path), where), lambda: _safety_problems(doc), [doc.path])
     return problems
 
 
+def _safety_problems(doc: RoutineDoc) -> list[Problem]:
+    from .checks import safety_problems
+
+    return safety_problems(doc)
+
+
 def quality_line(doc: RoutineDoc, layout: Layout | None = None) -> str:
-    """One line a clinician can scan: reading grade, PEMAT score, safety rules."""
-    check = check_routine(doc, [s.value for s in layout.sections] if layout else None)
+    """One line a clinician can scan: reading grade, PEMAT score, safety rules.
+
+    Worked out once while the routine file is unchanged: the checks read a
+    pronouncing dictionary and hyphenation tables, costly for a one-off build."""
+    sections = [s.value for s in layout.sections] if layout else None
+    return cache.cached("quality", (str(doc.path), os.getcwd(), sections), lambda: _quality_line(doc, sections),
+                        [doc.path])
+
+
+def _quality_line(doc: RoutineDoc, sections: list[str] | None) -> str:
+    from .checks import check_routine
+
+    check = check_routine(doc, sections)
     read = check.readability
     rules = check.safety
     ok = sum(1 for r in rules if r.passed or r.waived)

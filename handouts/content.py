@@ -8,14 +8,16 @@ is a routine.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import cache
 from .errors import HandoutsError, Problem, display_path, unexpected
-from .images import image_problem
+from .images import image_problem, resolve
 from .models import Clinic, Routine
 from .validation import validate
-from .yamlio import Located, load_yaml
+from .located import Located
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -93,7 +95,20 @@ def _check_images(located: Located, refs: list[tuple[tuple, str]]) -> None:
         raise HandoutsError(problems)
 
 
+def _where(path: Path) -> tuple[str, str]:
+    """A cache key for a file as named: messages show paths relative to the working folder."""
+    return str(path), os.getcwd()
+
+
 def load_routine(path: Path) -> RoutineDoc:
+    """A validated routine; parsed and validated once while it and its images are unchanged."""
+    return cache.cached("routine", _where(path), lambda: _read_routine(path),
+                        lambda doc: [path, *(resolve(path, ref) for _, ref in _image_refs(doc.located.data))])
+
+
+def _read_routine(path: Path) -> RoutineDoc:
+    from .yamlio import load_yaml
+
     located = load_yaml(path)
     routine = validate(located, Routine)
     _check_images(located, _image_refs(located.data))
@@ -101,6 +116,13 @@ def load_routine(path: Path) -> RoutineDoc:
 
 
 def load_clinic(path: Path) -> Clinic:
+    return cache.cached("clinic", _where(path), lambda: _read_clinic(path),
+                        lambda clinic: [path] + ([resolve(path, clinic.logo)] if clinic.logo else []))
+
+
+def _read_clinic(path: Path) -> Clinic:
+    from .yamlio import load_yaml
+
     located = load_yaml(path)
     clinic = validate(located, Clinic)
     if clinic.logo:

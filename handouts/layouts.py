@@ -6,17 +6,18 @@ value inherited from ``handout-base.yaml`` names that file, not the child.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from . import cache
 from .errors import HandoutsError, Problem, display_path, unexpected
 from .layout_models import Layout
-from .validation import problems_from
 from .located import Loc, Located, format_loc
-from .yamlio import load_yaml
+from .validation import problems_from
 
 BUILTIN_LAYOUTS = Path(__file__).resolve().parent.parent / "layouts"
 NOT_INHERITED = ("abstract", "extends", "description")
@@ -91,10 +92,23 @@ class LayoutLibrary:
                 known = ", ".join(n for n in self.names())
                 raise HandoutsError(Problem("layouts", None, "", f"unknown layout '{key}'; known layouts: {known}"))
         if key not in self._cache:
-            self._cache[key] = self._resolve(path)
+            self._cache[key] = self._resolve_cached(path)
         return self._cache[key]
 
+    def _resolve_cached(self, path: Path) -> Layout:
+        """The layout, merged and validated once while every file of its chain is unchanged."""
+        layout, _ = cache.cached("layout", (str(path), os.getcwd()), lambda: self._resolve_with_files(path),
+                                 lambda made: made[1])
+        return layout
+
+    def _resolve_with_files(self, path: Path) -> tuple[Layout, list[Path]]:
+        chain_files: list[Path] = []
+        layout = self._resolve(path, chain_files)
+        return layout, chain_files
+
     def _chain(self, path: Path) -> list[Located]:
+        from .yamlio import load_yaml
+
         """The file and its ancestors, root first; cycles and missing parents are errors."""
         chain: list[Located] = []
         seen: list[Path] = []
@@ -135,8 +149,10 @@ class LayoutLibrary:
             child = doc
         return list(reversed(chain))
 
-    def _resolve(self, path: Path) -> Layout:
+    def _resolve(self, path: Path, files: list[Path] | None = None) -> Layout:
         chain = self._chain(path)
+        if files is not None:
+            files.extend(doc.path for doc in chain)
         origins: dict[Loc, Origin] = {}
         merged: Any = {}
         for i, doc in enumerate(chain):

@@ -13,6 +13,9 @@ use it only on purpose, then read every changed message as a user would.
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +27,14 @@ TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 CASES = TESTS / "cases"
 INVALID = CASES / "invalid"
+
+# The tests share one result cache of their own (see handouts/cache.py), never
+# the user's: the first test to build a thing fills it, later ones read it.
+CACHE = os.environ["HANDOUTS_CACHE_DIR"] = tempfile.mkdtemp(prefix="handouts-test-cache-")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    shutil.rmtree(CACHE, ignore_errors=True)
 
 
 @dataclass(frozen=True)
