@@ -65,6 +65,14 @@ def register_all() -> None:
         register_family(family)
 
 
+def ensure_face(name: str) -> None:
+    """Register the family a face name (``Atkinson-Bold``) belongs to, when it is one of ours."""
+    for family, faces in FACES.items():
+        if any(face.name == name for face in faces.values()):
+            register_family(family)
+            return
+
+
 def face_name(family: str, bold: bool = False, italic: bool = False) -> str:
     register_family(family)
     return FACES[family][(bold, italic)].name

@@ -158,7 +158,7 @@ def test_builds_are_the_same_bytes_with_and_without_it(own_cache, tmp_path, monk
     filled = _build(tmp_path / "a")
     _forget_drawings()
     kinds = {p.name for p in own_cache.iterdir()}
-    assert {"routine", "clinic", "layout", "glyphs", "safety"} <= kinds
+    assert {"routine", "clinic", "layout", "glyphs", "safety", "drawing"} <= kinds
     assert _build(tmp_path / "b") == filled
     monkeypatch.setenv("HANDOUTS_CACHE", "off")
     assert _build(tmp_path / "c") == filled

@@ -66,3 +66,32 @@ def test_operators_naming_a_document_resource_are_never_replayed():
     pages = [_page(drawing, as_form=True) for _ in range(2)]
     assert forms._RECORDS[drawing].ops is None
     assert pages[0] == pages[1]
+
+
+def test_a_recorded_drawing_is_placed_from_disk_by_a_later_process(tmp_path, monkeypatch):
+    """What an earlier process recorded gives the same page, labels included, without building anything."""
+    monkeypatch.setenv("HANDOUTS_CACHE_DIR", str(tmp_path))
+    key = ("test-bodymap", "hold")
+    built = forms.reusable(key, lambda: body_map(motions=["hold"], hold_seconds="20–30 s"))
+    first = _page(built, as_form=True)
+
+    def must_not_build():
+        raise AssertionError("the drawing should come from the cache")
+
+    again = forms.reusable(key, must_not_build)
+    assert again is not built and not again.contents
+    assert (again.width, again.height) == (built.width, built.height)
+    second = _page(again, as_form=True)
+    assert second == first
+    assert "20–30 s" in _text(second)
+
+
+def test_a_drawing_tied_to_one_document_is_not_kept(tmp_path, monkeypatch):
+    monkeypatch.setenv("HANDOUTS_CACHE_DIR", str(tmp_path))
+    key = ("test-bodymap", "helvetica")
+    drawing = forms.reusable(key, lambda: illustrate.body_map(["upper_trapezius"], ["knead"], width=120, height=150))
+    _page(drawing, as_form=True)
+    assert forms.cache.load("drawing", key) is None
+    calls = []
+    forms.reusable(key, lambda: calls.append(1) or drawing)
+    assert calls == [1]

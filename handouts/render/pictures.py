@@ -11,7 +11,7 @@ from pathlib import Path
 
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, Paragraph, Table
+from reportlab.platypus import Flowable, Table
 
 from .. import images
 from ..fonts import face_name
@@ -20,7 +20,7 @@ from ..models import REGION_LABELS, HandUse, Pressure, Step
 from ..text import markup
 from . import illustrate
 from .flowables import Para, cell_style
-from .forms import make_form
+from .forms import make_form, reusable
 
 
 def _own_fonts(drawing: Drawing) -> Drawing:
@@ -89,12 +89,14 @@ class Icon(_Placed):
 
 @lru_cache(maxsize=256)
 def _hand(hand_use: HandUse, size: float, colours) -> Drawing:
-    return _own_fonts(illustrate.hand_pictogram(hand_use, size=size, palette=colours))
+    return reusable(("hand", hand_use.value, size, colours),
+                    lambda: _own_fonts(illustrate.hand_pictogram(hand_use, size=size, palette=colours)))
 
 
 @lru_cache(maxsize=256)
 def _pressure(level: Pressure, width: float, height: float, colours) -> Drawing:
-    return _own_fonts(illustrate.pressure_scale(level, width=width, height=height, palette=colours))
+    return reusable(("pressure", level.value, width, height, colours),
+                    lambda: _own_fonts(illustrate.pressure_scale(level, width=width, height=height, palette=colours)))
 
 
 def hand_icon(hand_use: HandUse, size: float, brand: Brand) -> Icon:
@@ -127,10 +129,12 @@ def body_drawing(step: Step, width: float, height: float, brand: Brand, label_si
 @lru_cache(maxsize=512)
 def _body_map(regions, motions, direction, view, hold, width, height, colours, label_size) -> Drawing:
     """Body maps depend only on these values; a batch draws the same few hundreds of times,
-    so each is built once per process and reused (drawings are not changed by rendering)."""
-    return _own_fonts(illustrate.body_map(list(regions), list(motions), direction=direction, view=view,
-                                          hold_seconds=hold, width=width, height=height, palette=colours,
-                                          label_size=label_size))
+    so each is built once per process and reused (drawings are not changed by rendering),
+    and its operators are kept on disk for the next process."""
+    return reusable(("bodymap", regions, motions, direction, view, hold, width, height, colours, label_size),
+                    lambda: _own_fonts(illustrate.body_map(list(regions), list(motions), direction=direction,
+                                                           view=view, hold_seconds=hold, width=width, height=height,
+                                                           palette=colours, label_size=label_size)))
 
 
 def _strip(step: Step, icon: float, brand: Brand) -> Table | None:
