@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from pathlib import Path
@@ -36,6 +37,7 @@ def validate(
     paths: Optional[list[Path]] = typer.Argument(None, help="Files or folders (default: content/ and layouts/)."),
 ) -> None:
     """Check routines, clinic profile and layouts; report every problem with file, line and field."""
+    settle()
     from .content import kind_of, load_content, yaml_files
     from .layouts import load_layouts_from
 
@@ -93,6 +95,7 @@ def build(
         library = LayoutLibrary()
         layouts = list(layout) if layout else library.buildable("handout")
         selection = load_selection(wanted, content_dir)
+        settle()
         written = build_handouts(wanted, layouts, out, personal, content_dir, library, selection)
         summaries = [quality_line(doc) for doc in selection[1]]
     except HandoutsError as exc:
@@ -112,6 +115,7 @@ def batch(
     combined: bool = typer.Option(False, "--combined", help="Also write one print-ready PDF of everything, in roster order."),
 ) -> None:
     """Build one personalised handout per roster row, routine and layout, plus the class card sheets."""
+    settle()
     from .batch_state import parse_shard, quick_rerun
 
     try:
@@ -139,6 +143,7 @@ def card(
     content_dir: Path = typer.Option(DEFAULT_CONTENT, "--content", help="Content folder (routines and clinic.yaml)."),
 ) -> None:
     """Build pocket cards: OUT/<routine-id>--<layout>.pdf, or OUT/<routine-id>--<layout>--<sheet>.pdf on sheets."""
+    settle()
     from pydantic_core import PydanticCustomError
 
     from .cards import build_cards
@@ -166,6 +171,7 @@ def list_(
     layouts_dir: Path = typer.Option(DEFAULT_LAYOUTS, "--layouts", help="Layouts folder."),
 ) -> None:
     """List routines (id, title, audience, steps) and layouts."""
+    settle()
     from .content import load_content
     from .layouts import LayoutLibrary
 
@@ -191,6 +197,7 @@ def schema(
     which: str = typer.Argument("routine", help="routine, clinic, layout or batch."),
 ) -> None:
     """Print the JSON Schema of a content, layout or batch manifest file."""
+    settle()
     from .batch_models import BatchManifest
     from .layout_models import layout_file_schema
     from .models import Clinic, Routine
@@ -214,6 +221,7 @@ def check(
     layout: str = typer.Option("handout-a4", "--layout", "-l", help="Layout whose sections the PEMAT items judge."),
 ) -> None:
     """Check reading level, medical terms, safety rules and PEMAT-P items of each routine."""
+    settle()
     from .checks import check_routine, format_report, report_json
     from .content import load_content
     from .layouts import LayoutLibrary
@@ -232,9 +240,29 @@ def check(
         raise typer.Exit(code=1)
 
 
+def settle() -> None:
+    """Start collecting garbage again, leaving what is loaded so far out of every collection.
+
+    Start-up (libraries, models, content) makes many objects that live until
+    the process ends; collecting while they are made, and walking them in every
+    later collection, is wasted time for a command that runs once."""
+    if not gc.isenabled():  # only a process started by main(); callers that embed the app keep their own
+        gc.freeze()
+        gc.enable()
+
+
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point.
+
+    The garbage collector waits until a command has loaded what it needs
+    (see :func:`settle`); on the way out, what is still alive is frozen out of
+    its reach, since the process is ending. Output is flushed and exit
+    handlers run as usual."""
+    gc.disable()
+    try:
+        app()
+    finally:
+        gc.freeze()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -199,3 +199,21 @@ def test_layout_schema_describes_a_file_that_extends_a_parent():
 
     assert not has_required(schema)
     assert schema["additionalProperties"] is False
+
+
+def test_garbage_collection_resumes_once_a_command_has_loaded(monkeypatch):
+    """main() holds the collector back during start-up; settle() hands it back, and only then."""
+    import gc
+
+    from handouts import cli
+
+    frozen = []
+    monkeypatch.setattr(cli.gc, "freeze", lambda: frozen.append(True))
+    cli.settle()
+    assert frozen == [], "an embedding program's collector is left alone"
+    gc.disable()
+    try:
+        cli.settle()
+        assert gc.isenabled() and frozen == [True]
+    finally:
+        gc.enable()
