@@ -5,7 +5,11 @@
 
 Prints a Markdown table (paste it into the README) with every figure, the
 matching figure of bench/baseline.py, their ratio and the target. Nothing is
-cached between runs and nothing is hard-coded: each number is measured now.
+hard-coded: each number is measured now. handouts keeps a results cache
+(handouts/cache.py); here it is a folder of the benchmark's own, removed at
+the end, so earlier use of the machine changes nothing. The cold build is
+timed twice: with that cache filled by an earlier build (the same routine
+printed for another patient) and with a new, empty cache for every run.
 Times are medians; the machine's other load shows up as noise, so compare
 ratios from the same run, not numbers from different days.
 """
@@ -21,6 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -85,16 +90,24 @@ def compile_package() -> None:
                    stdout=subprocess.DEVNULL)
 
 
-def cold(commands: dict[str, list[str]], runs: int, cwd: Path) -> dict[str, float]:
-    """Each command ``runs`` times, interleaved so drifting load hits all alike."""
+def cold(commands: dict[str, tuple[list[str], Callable[[], dict[str, str]]]], runs: int, cwd: Path) -> dict[str, float]:
+    """Each command ``runs`` times, interleaved so drifting load hits all alike.
+
+    Each command comes with a function giving the environment of one run (so
+    a run can be handed a fresh, empty results cache)."""
     compile_package()
     times: dict[str, list[float]] = {k: [] for k in commands}
     for _ in range(runs):
-        for key, cmd in commands.items():
+        for key, (cmd, env) in commands.items():
+            run_env = env()
             start = time.perf_counter()
-            subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=run_env)
             times[key].append(time.perf_counter() - start)
     return {k: statistics.median(v) for k, v in times.items()}
+
+
+def with_cache(folder: Path) -> dict[str, str]:
+    return {**os.environ, "HANDOUTS_CACHE_DIR": str(folder)}
 
 
 # ------------------------------------------------------------------ batches
@@ -164,6 +177,8 @@ def main() -> None:
     n_batch, n_small, n_large = (20, 20, 50) if args.quick else (200, 50, 500)
 
     tmp = Path(tempfile.mkdtemp(prefix="handouts-bench-"))
+    filled = tmp / "cache-filled"
+    os.environ["HANDOUTS_CACHE_DIR"] = str(filled)  # this process, the commands and the batch workers
     try:
         print(f"# machine: {os.cpu_count()} cores visible, {cores} used for 'all cores'; python {sys.version.split()[0]}",
               file=sys.stderr)
@@ -171,10 +186,15 @@ def main() -> None:
         warm = warm_handouts(runs)
         warm_base = warm_baseline(runs)
         print("cold runs ...", file=sys.stderr)
+        # A fresh, empty cache for each "first" run; the shared one, filled by an earlier build, for the rest.
+        build = [str(HANDOUTS), "build", ROUTINE, "-l", LAYOUT, "-o", str(tmp / "cold")]
+        subprocess.run(build, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, env=with_cache(filled))
+        empties = iter(range(1_000_000))
         colds = cold({
-            "handouts": [str(HANDOUTS), "build", ROUTINE, "-l", LAYOUT, "-o", str(tmp / "cold")],
-            "baseline": [sys.executable, str(ROOT / "bench" / "baseline.py"), str(CONTENT / f"{ROUTINE}.yaml"),
-                         str(tmp / "baseline.pdf")],
+            "handouts": (build, lambda: with_cache(filled)),
+            "first": (build, lambda: with_cache(tmp / f"cache-empty-{next(empties)}")),
+            "baseline": ([sys.executable, str(ROOT / "bench" / "baseline.py"), str(CONTENT / f"{ROUTINE}.yaml"),
+                          str(tmp / "baseline.pdf")], lambda: dict(os.environ)),
         }, cold_runs, ROOT)
         print(f"batch of {n_batch} ...", file=sys.stderr)
         manifest = batch_manifest(tmp / "batch", n_batch)
@@ -197,8 +217,12 @@ def main() -> None:
     print("|---|---|---|---|---|---|")
     print(row(f"warm render, {ROUTINE} ({LAYOUT})", ms(warm), ms(warm_base), warm / warm_base, "≤ 0.55×",
               warm / warm_base <= 0.55))
-    print(row(f"cold `handouts build {ROUTINE} -l {LAYOUT}`", sec(colds["handouts"]), sec(colds["baseline"]),
-              colds["handouts"] / colds["baseline"], "≤ 1.15×", colds["handouts"] / colds["baseline"] <= 1.15))
+    print(row(f"cold `handouts build {ROUTINE} -l {LAYOUT}`, results cache filled by an earlier build",
+              sec(colds["handouts"]), sec(colds["baseline"]), colds["handouts"] / colds["baseline"], "≤ 1.15×",
+              colds["handouts"] / colds["baseline"] <= 1.15))
+    print(row(f"cold `handouts build {ROUTINE} -l {LAYOUT}`, empty results cache (first build ever)",
+              sec(colds["first"]), sec(colds["baseline"]), colds["first"] / colds["baseline"], "≤ 1.15×",
+              colds["first"] / colds["baseline"] <= 1.15))
     print(row(f"batch of {n_batch} personalised, 1 worker", sec(one_worker), ms(warm_base) + " (1 render)",
               one_worker / warm_base, "–", None))
     print(row(f"batch of {n_batch} personalised, {cores} workers", sec(all_cores), ms(warm_base) + " (1 render)",
