@@ -12,7 +12,6 @@ difference image under ``tests/_artifacts/golden/``.
 
 from __future__ import annotations
 
-import io
 from functools import lru_cache
 from pathlib import Path
 
