@@ -52,12 +52,20 @@ def folder() -> Path | None:
         return None
     if os.environ.get("HANDOUTS_CACHE_DIR"):
         return Path(os.environ["HANDOUTS_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:  # no home folder to be found: run without a cache
+            return None
     return Path(base) / "handouts"
 
 
 def _stat_key(path: Path) -> tuple:
-    st = path.stat()
+    try:
+        st = path.stat()
+    except OSError:
+        return (str(path), None)
     return (str(path), st.st_size, st.st_mtime_ns)
 
 

@@ -233,3 +233,17 @@ def test_a_broken_routine_is_reported_every_time(built_copy, tmp_path):
         result = CliRunner().invoke(app, ["build", "partner-neck", "-o", str(tmp_path / "b"), "--content", str(content)])
         assert result.exit_code == 1
         assert "titel" in result.output
+
+
+def test_no_home_folder_means_no_cache(monkeypatch):
+    monkeypatch.delenv("HANDOUTS_CACHE_DIR", raising=False)
+    monkeypatch.delenv("HANDOUTS_CACHE", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+
+    def homeless():
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(cache.Path, "home", staticmethod(homeless))
+    assert cache.folder() is None
+    make = Counter()
+    assert cache.cached("t", "k", make) == "result"
