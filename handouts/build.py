@@ -6,7 +6,6 @@ routine or layout never leaves a mix of new and stale files behind.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,16 +73,15 @@ def preflight(doc: RoutineDoc, personal: Personalisation, clinic: Clinic | None,
 
     What depends on a file alone (its glyphs, its safety rules) is worked out
     once while the file is unchanged; the personal details are checked every time."""
-    where = os.getcwd()
-    problems = list(cache.cached("glyphs", (str(doc.path), where),
+    problems = list(cache.cached("glyphs", cache.file_key(doc.path),
                                  lambda: glyph_problems(doc.located.data, doc.located.name, doc.located.line_of),
                                  [doc.path]))
     if clinic is not None and clinic_path is not None:
-        problems += cache.cached("glyphs", (str(clinic_path), where),
+        problems += cache.cached("glyphs", cache.file_key(clinic_path),
                                  lambda: glyph_problems(clinic.model_dump(exclude_none=True), display_path(clinic_path)),
                                  [clinic_path])
     problems += personal_problems(personal)
-    problems += cache.cached("safety", (str(doc.path), where), lambda: _safety_problems(doc), [doc.path])
+    problems += cache.cached("safety", cache.file_key(doc.path), lambda: _safety_problems(doc), [doc.path])
     return problems
 
 
@@ -99,7 +97,7 @@ def quality_line(doc: RoutineDoc, layout: Layout | None = None) -> str:
     Worked out once while the routine file is unchanged: the checks read a
     pronouncing dictionary and hyphenation tables, costly for a one-off build."""
     sections = [s.value for s in layout.sections] if layout else None
-    return cache.cached("quality", (str(doc.path), os.getcwd(), sections), lambda: _quality_line(doc, sections),
+    return cache.cached("quality", cache.file_key(doc.path, sections), lambda: _quality_line(doc, sections),
                         [doc.path])
 
 

@@ -104,6 +104,12 @@ def _file_digest(path: Path) -> str | None:
         return None
 
 
+def file_key(path: Path, *more: Any) -> tuple:
+    """The key of a result about one file as it was named: its messages show the
+    path relative to the working folder, so that folder is part of the key."""
+    return (str(path), os.getcwd(), *more)
+
+
 def _entry_path(kind: str, key: Any) -> Path | None:
     root = folder()
     if root is None:
@@ -118,9 +124,7 @@ def load(kind: str, key: Any) -> Any | None:
         return None
     try:
         deps, value = pickle.loads(path.read_bytes())
-    except FileNotFoundError:
-        return None
-    except Exception:  # a damaged or foreign entry is a miss, and is replaced on the next store
+    except Exception:  # absent, damaged or foreign: a miss (a damaged entry is replaced on the next store)
         return None
     for dep, digest in deps:
         if _file_digest(Path(dep)) != digest:

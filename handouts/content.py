@@ -8,7 +8,6 @@ is a routine.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -95,14 +94,9 @@ def _check_images(located: Located, refs: list[tuple[tuple, str]]) -> None:
         raise HandoutsError(problems)
 
 
-def _where(path: Path) -> tuple[str, str]:
-    """A cache key for a file as named: messages show paths relative to the working folder."""
-    return str(path), os.getcwd()
-
-
 def load_routine(path: Path) -> RoutineDoc:
     """A validated routine; parsed and validated once while it and its images are unchanged."""
-    return cache.cached("routine", _where(path), lambda: _read_routine(path),
+    return cache.cached("routine", cache.file_key(path), lambda: _read_routine(path),
                         lambda doc: [path, *(resolve(path, ref) for _, ref in _image_refs(doc.located.data))])
 
 
@@ -116,7 +110,7 @@ def _read_routine(path: Path) -> RoutineDoc:
 
 
 def load_clinic(path: Path) -> Clinic:
-    return cache.cached("clinic", _where(path), lambda: _read_clinic(path),
+    return cache.cached("clinic", cache.file_key(path), lambda: _read_clinic(path),
                         lambda clinic: [path] + ([resolve(path, clinic.logo)] if clinic.logo else []))
 
 

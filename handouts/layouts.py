@@ -6,7 +6,6 @@ value inherited from ``handout-base.yaml`` names that file, not the child.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -97,7 +96,7 @@ class LayoutLibrary:
 
     def _resolve_cached(self, path: Path) -> Layout:
         """The layout, merged and validated once while every file of its chain is unchanged."""
-        layout, _ = cache.cached("layout", (str(path), os.getcwd()), lambda: self._resolve_with_files(path),
+        layout, _ = cache.cached("layout", cache.file_key(path), lambda: self._resolve_with_files(path),
                                  lambda made: made[1])
         return layout
 
@@ -107,9 +106,9 @@ class LayoutLibrary:
         return layout, chain_files
 
     def _chain(self, path: Path) -> list[Located]:
+        """The file and its ancestors, root first; cycles and missing parents are errors."""
         from .yamlio import load_yaml
 
-        """The file and its ancestors, root first; cycles and missing parents are errors."""
         chain: list[Located] = []
         seen: list[Path] = []
         current: Path | None = path

@@ -247,3 +247,13 @@ def test_no_home_folder_means_no_cache(monkeypatch):
     assert cache.folder() is None
     make = Counter()
     assert cache.cached("t", "k", make) == "result"
+
+
+def test_a_file_named_from_another_folder_has_another_key(tmp_path, monkeypatch):
+    """Messages name files relative to the working folder, so results kept for one do not serve another."""
+    monkeypatch.chdir(tmp_path)
+    here = cache.file_key(Path("a.yaml"))
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")
+    assert cache.file_key(Path("a.yaml")) != here
+    assert cache.file_key(Path("a.yaml"), ["steps"]) != cache.file_key(Path("a.yaml"))

@@ -19,7 +19,6 @@ import copy
 import weakref
 import zlib
 from dataclasses import dataclass, field
-
 from typing import Callable
 
 from reportlab.graphics import renderPDF
