@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+from contextlib import contextmanager
 import pickle
 import sys
 import tempfile
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from . import __version__
 
@@ -170,6 +171,27 @@ def _prune(kind_folder: Path) -> None:
         old.unlink(missing_ok=True)
 
 
+class Miss(Exception):
+    """Raised by :func:`cached` inside :func:`stored_only` for a result not stored."""
+
+
+_STORED_ONLY = False
+
+
+@contextmanager
+def stored_only() -> Iterator[None]:
+    """Within this block :func:`cached` never works a result out: a result not stored raises :class:`Miss`.
+
+    A caller learns cheaply whether some work is all done already, and hands
+    it elsewhere (see ``handouts.background``) only when it is not."""
+    global _STORED_ONLY
+    before, _STORED_ONLY = _STORED_ONLY, True
+    try:
+        yield
+    finally:
+        _STORED_ONLY = before
+
+
 def cached(kind: str, key: Any, make: Callable[[], T], files: Callable[[T], Iterable[Path]] | Iterable[Path] = ()) -> T:
     """``make()``, or its stored result for ``key`` while the files it read are unchanged.
 
@@ -178,6 +200,8 @@ def cached(kind: str, key: Any, make: Callable[[], T], files: Callable[[T], Iter
     found = load(kind, key)
     if found is not None:
         return found
+    if _STORED_ONLY:
+        raise Miss(kind)
     value = make()
     store(kind, key, value, files(value) if callable(files) else files)
     return value

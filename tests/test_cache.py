@@ -257,3 +257,35 @@ def test_a_file_named_from_another_folder_has_another_key(tmp_path, monkeypatch)
     monkeypatch.chdir(tmp_path / "sub")
     assert cache.file_key(Path("a.yaml")) != here
     assert cache.file_key(Path("a.yaml"), ["steps"]) != cache.file_key(Path("a.yaml"))
+
+
+def test_stored_only_reads_but_never_works_out(own_cache, tmp_path):
+    source = tmp_path / "a.txt"
+    source.write_text("one")
+    make = Counter("made")
+    with cache.stored_only():
+        with pytest.raises(cache.Miss):
+            cache.cached("kind", "key", make, [source])
+    assert make.calls == 0
+    cache.cached("kind", "key", make, [source])
+    with cache.stored_only():
+        assert cache.cached("kind", "key", make, [source]) == "made"
+    assert make.calls == 1
+    assert cache.cached("kind", "other", make) == "made" and make.calls == 2  # the block has ended
+
+
+def test_a_rebuild_with_stored_checks_starts_no_process(own_cache, tmp_path, monkeypatch):
+    from handouts import background
+
+    monkeypatch.chdir(REPO)
+    args = ["build", "partner-neck", "-l", "handout-a4", "-o", str(tmp_path)]
+    first = CliRunner().invoke(app, args)
+    assert first.exit_code == 0, first.output
+
+    def no_fork():
+        raise AssertionError("a process was started for checks already stored")
+
+    monkeypatch.setattr(background.os, "fork", no_fork)
+    again = CliRunner().invoke(app, args)
+    assert again.exit_code == 0, again.output
+    assert again.output == first.output
