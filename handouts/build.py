@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import cache
 from .content import ContentSet, RoutineDoc, load_content, load_routine
@@ -17,6 +18,9 @@ from .layouts import LayoutLibrary
 from .models import Clinic, Personalisation
 from .text import glyph_problems
 from .write import write_atomic
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .background import Background
 
 
 @dataclass(frozen=True)
@@ -144,7 +148,50 @@ def plan(docs: list[RoutineDoc], layout_names: list[str], library: LayoutLibrary
     return jobs
 
 
-def build_handouts(
+@dataclass(frozen=True)
+class Built:
+    paths: list[Path]
+    quality: list[str]
+    """One quality line per routine (see :func:`quality_line`), when asked for."""
+
+
+@dataclass(frozen=True)
+class _Checked:
+    problems: list[Problem]
+    quality: list[str]
+
+
+def start_checks(docs: list[RoutineDoc], personal: Personalisation, content: ContentSet,
+                 quality: bool = False) -> "Background[_Checked]":
+    """The checks that decide whether ``docs`` may be written (and their quality lines, with ``quality``).
+
+    Stored by an earlier run, they are read at once; otherwise they are
+    started beside the rendering (see ``handouts.background``): they change no
+    page, so the pages are drawn meanwhile and written only if they pass."""
+    from .background import Background
+
+    try:
+        with cache.stored_only():
+            return Background.done(_check(docs, personal, content, quality))
+    except cache.Miss:
+        return Background(lambda: _check(docs, personal, content, quality))
+
+
+def _check(docs: list[RoutineDoc], personal: Personalisation, content: ContentSet, quality: bool) -> _Checked:
+    problems: list[Problem] = []
+    for doc in docs:
+        problems += preflight(doc, personal, content.clinic, content.clinic_path)
+    if problems:
+        return _Checked(sorted(set(problems), key=lambda p: (p.file, p.line or 0)), [])
+    return _Checked([], [quality_line(doc) for doc in docs] if quality else [])
+
+
+def build_handouts(*args, **kwargs) -> list[Path]:
+    """:func:`build`, for callers that want only the paths it wrote."""
+    return build(*args, **kwargs).paths
+
+
+def build(
     routines: list[str],
     layout_names: list[str],
     out_dir: Path,
@@ -152,27 +199,34 @@ def build_handouts(
     content_dir: Path = Path("content"),
     library: LayoutLibrary | None = None,
     selection: tuple[ContentSet, list[RoutineDoc]] | None = None,
-) -> list[Path]:
-    """Build handouts; all problems are reported before any file is written.
+    quality: bool = False,
+) -> Built:
+    """Build handouts, and with ``quality`` the routines' quality lines too.
 
-    ``selection`` is what :func:`load_selection` returned, for callers that use
-    the routines afterwards too (the CLI's quality lines): content is read once.
+    ``selection`` is what :func:`load_selection` returned, for callers that
+    loaded it already. Nothing is written until the pages are drawn and the
+    checks (:func:`start_checks`) found nothing wrong.
     """
     from .render.handout import HandoutInput, render_handout
 
     content, docs = selection or load_selection(routines, content_dir)
     library = library or LayoutLibrary()
     jobs = plan(docs, layout_names or ["handout-a4"], library, out_dir)
-    problems: list[Problem] = []
-    for doc in docs:
-        problems += preflight(doc, personal, content.clinic, content.clinic_path)
-    if problems:
-        raise HandoutsError(sorted(set(problems), key=lambda p: (p.file, p.line or 0)))
+    checks = start_checks(docs, personal, content, quality)
     rendered: list[tuple[Path, bytes]] = []
-    for job in jobs:
-        data = HandoutInput(job.doc.routine, job.layout, job.layout_name, personal, content.clinic,
-                            base_file=job.doc.path, clinic_file=content.clinic_path)
-        rendered.append((job.out_path, render_handout(data)))
+    try:
+        for job in jobs:
+            data = HandoutInput(job.doc.routine, job.layout, job.layout_name, personal, content.clinic,
+                                base_file=job.doc.path, clinic_file=content.clinic_path)
+            rendered.append((job.out_path, render_handout(data)))
+    except Exception:
+        # Input the checks reject may also fail to draw: their message is the one to show.
+        if checks.result().problems:
+            raise HandoutsError(checks.result().problems) from None
+        raise
+    checked = checks.result()
+    if checked.problems:
+        raise HandoutsError(checked.problems)
     for path, pdf in rendered:
         write_atomic(path, pdf)
-    return [path for path, _ in rendered]
+    return Built([path for path, _ in rendered], checked.quality)

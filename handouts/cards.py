@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import output_name, preflight, select_routines
+from .build import output_name, select_routines, start_checks
 from .content import RoutineDoc, load_content
 from .errors import HandoutsError, Problem, display_path
 from .layout_models import Layout
@@ -204,17 +204,23 @@ def build_cards(routines: list[str], layout_names: list[str], out_dir: Path, *, 
                     continue
                 seen.add(out)
                 jobs.append(CardJob(doc, name, layout, out))
-        for doc in docs:
-            problems += preflight(doc, Personalisation(), content.clinic, content.clinic_path)
+        checks = start_checks(docs, Personalisation(), content)
         if problems:
-            raise HandoutsError(sorted(set(problems), key=lambda p: (p.file, p.line or 0)))
-        for job in jobs:
-            try:
-                rendered.append((job.out_path, _render_job(job, content.clinic, sheet, copies, bleed, flip)))
-            except CardOverflow as exc:
-                problems += _locate(exc, job.doc)
-            except HandoutsError as exc:
-                problems += exc.problems
+            raise HandoutsError(sorted(set(problems + checks.result().problems), key=lambda p: (p.file, p.line or 0)))
+        try:
+            for job in jobs:
+                try:
+                    rendered.append((job.out_path, _render_job(job, content.clinic, sheet, copies, bleed, flip)))
+                except CardOverflow as exc:
+                    problems += _locate(exc, job.doc)
+                except HandoutsError as exc:
+                    problems += exc.problems
+        except Exception:
+            if checks.result().problems:  # input the checks reject may also fail to draw: say what they found
+                raise HandoutsError(checks.result().problems) from None
+            raise
+        if checks.result().problems:
+            raise HandoutsError(checks.result().problems)
         if problems:
             raise HandoutsError(problems)
     for path, pdf in rendered:

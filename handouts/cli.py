@@ -85,7 +85,7 @@ def build(
     note: Optional[str] = typer.Option(None, "--note", help="Personal note; without one the notes box has lines to write on."),
 ) -> None:
     """Build handout PDFs: OUT/<routine-id>--<layout>.pdf, written atomically."""
-    from .build import build_handouts, load_selection, quality_line
+    from .build import build as build_all, load_selection
     from .layouts import LayoutLibrary
     from .models import Personalisation
 
@@ -96,13 +96,12 @@ def build(
         layouts = list(layout) if layout else library.buildable("handout")
         selection = load_selection(wanted, content_dir)
         settle()
-        written = build_handouts(wanted, layouts, out, personal, content_dir, library, selection)
-        summaries = [quality_line(doc) for doc in selection[1]]
+        built = build_all(wanted, layouts, out, personal, content_dir, library, selection, quality=True)
     except HandoutsError as exc:
         fail(exc)
-    for path in written:
+    for path in built.paths:
         typer.echo(str(path))
-    for line in summaries:
+    for line in built.quality:
         typer.echo(f"quality: {line}")
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from typer.testing import CliRunner
 
 from handouts.cli import app
@@ -126,3 +128,55 @@ def test_build_reads_the_content_once(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[1].startswith("quality: partner-neck: reading grade")
     assert len(calls) == 1
+
+
+def _broken_render(*args, **kwargs):
+    raise RuntimeError("drawing failed")
+
+
+def test_when_drawing_fails_the_checks_say_why(tmp_path, monkeypatch):
+    """The checks run beside the rendering; if both fail, the checks' plain message is the one shown."""
+    import handouts.render.handout
+
+    content_with(tmp_path, CHECKS / "neck-red-flags.yaml")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(handouts.render.handout, "render_handout", _broken_render)
+    result = run("build", "--content", "content", "-l", "handout-a4", "--out", "out")
+    assert result.exit_code == 1
+    assert "content/neck-red-flags.yaml:" in result.output
+    assert "RuntimeError" not in result.output and not (tmp_path / "out").exists()
+
+
+def test_a_drawing_failure_the_checks_do_not_explain_is_not_hidden(tmp_path, monkeypatch):
+    import handouts.render.handout
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setattr(handouts.render.handout, "render_handout", _broken_render)
+    result = run("build", "partner-neck", "-l", "handout-a4", "--out", str(tmp_path / "out"))
+    assert isinstance(result.exception, RuntimeError)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("background", ["on", "off"])
+def test_checks_beside_the_rendering_change_nothing(tmp_path, monkeypatch, background):
+    """With the checks in a child process or in this one: the same files, bytes and quality lines."""
+    import os
+
+    from handouts.background import can_fork
+    from handouts.build import build, load_selection, quality_line
+    from handouts.models import Personalisation
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("HANDOUTS_BACKGROUND", background)
+    monkeypatch.setenv("HANDOUTS_CACHE", "off")  # every check is worked out afresh
+    forks = []
+    real_fork = os.fork
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())
+    selection = load_selection(["partner-neck", "self-neck-back"], Path("content"))
+    built = build([], ["handout-a4"], tmp_path, Personalisation(for_name="Ana"), selection=selection, quality=True)
+    assert [p.name for p in built.paths] == ["partner-neck--handout-a4.pdf", "self-neck-back--handout-a4.pdf"]
+    assert built.quality == [quality_line(doc) for doc in selection[1]]
+    again = build([], ["handout-a4"], tmp_path / "again", Personalisation(for_name="Ana"), selection=selection)
+    assert again.quality == []
+    assert [p.read_bytes() for p in again.paths] == [p.read_bytes() for p in built.paths]
+    assert len(forks) == (2 if background == "on" and can_fork() else 0)  # one per build, never with it off

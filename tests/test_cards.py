@@ -216,3 +216,34 @@ def test_card_styles_missing_are_named_together(runner, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["validate", "layouts/card.yaml"])
     assert "layouts/card.yaml:4: styles: card layouts need the styles 'cue', 'band'" in result.stderr.splitlines()
+
+
+def _content_with(tmp: Path, routine: Path) -> Path:
+    content = tmp / "content"
+    content.mkdir()
+    (content / routine.name).write_text(routine.read_text())
+    return content
+
+
+def test_a_routine_that_breaks_a_safety_rule_gets_no_card(runner, tmp_path):
+    """The checks run beside the drawing; their verdict still decides whether anything is written."""
+    content = _content_with(tmp_path, ROOT / "tests" / "cases" / "checks" / "neck-red-flags.yaml")
+    result = run(runner, "--content", str(content), "--layout", "card-credit", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "neck-red-flags.yaml" in result.output and "problem" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_when_a_card_fails_to_draw_the_checks_say_why(runner, tmp_path, monkeypatch):
+    import handouts.cards
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("drawing failed")
+
+    monkeypatch.setattr(handouts.cards, "_render_job", broken)
+    content = _content_with(tmp_path, ROOT / "tests" / "cases" / "checks" / "neck-red-flags.yaml")
+    result = run(runner, "--content", str(content), "--layout", "card-credit", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1 and "neck-red-flags.yaml" in result.output
+    clean = run(runner, "partner-neck", "--layout", "card-credit", "--out", str(tmp_path / "out"))
+    assert isinstance(clean.exception, RuntimeError)
+    assert not (tmp_path / "out").exists()
