@@ -17,6 +17,29 @@ from .fonts import face_name, family_for
 
 _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\ufeff", "\u00ad"}
 
+_SHAPED = (
+    (0x0590, 0x08FF),  # Hebrew, Arabic, Syriac, Thaana, NKo …: joined letters, right to left
+    (0x0900, 0x0DFF),  # Devanagari … Sinhala: conjuncts and vowel signs drawn before their consonant
+    (0x0E00, 0x0FFF),  # Thai, Lao, Tibetan: stacked marks
+    (0x1000, 0x109F),  # Myanmar
+    (0x1780, 0x18AF),  # Khmer, Mongolian
+    (0xA8E0, 0xA8FF),  # Devanagari Extended
+    (0xFB1D, 0xFDFF),  # Hebrew and Arabic presentation forms: still right to left
+    (0xFE70, 0xFEFE),  # Arabic presentation forms B
+)
+"""Scripts whose letters change shape, join or reorder as they are written. ReportLab
+places one glyph per character, left to right, so even with a font that has the
+glyphs such text would print wrongly (a Devanagari name as loose letters and
+dotted circles): it is refused like a missing glyph instead."""
+
+SHOWN = 5
+"""Characters named in one message, at most."""
+
+
+def needs_shaping(char: str) -> bool:
+    code = ord(char)
+    return any(lo <= code <= hi for lo, hi in _SHAPED)
+
 
 def escape(text: str) -> str:
     """``&``, ``<``, ``>`` and ``"`` as entities (xml.sax's escape would import urllib and ssl)."""
@@ -80,8 +103,21 @@ def glyph_problems(data: Any, file: str, line_of=lambda loc: None, family: str =
 
     problems = []
     for loc, text in _strings(data):
-        missing = missing_glyphs(clean(text), family)
+        text = clean(text)
+        missing = missing_glyphs(text, family)
         if missing:
-            chars = ", ".join(f"'{c}' (U+{ord(c):04X} {unicodedata.name(c, 'unnamed')})" for c in missing)
-            problems.append(Problem(file, line_of(loc), format_loc(loc), f"no font can print {chars}"))
+            problems.append(Problem(file, line_of(loc), format_loc(loc), f"no font can print {_named(missing)}"))
+            continue
+        shaped = [c for c in text if needs_shaping(c)]
+        if shaped:
+            scripts = " and ".join(dict.fromkeys(unicodedata.name(c, "unnamed").split()[0].title() for c in shaped))
+            problems.append(Problem(file, line_of(loc), format_loc(loc),
+                                    f"cannot print {scripts} text such as {_named(shaped[:1])}: its letters join "
+                                    f"and reorder as they are written, which the PDF renderer does not do, "
+                                    f"so it would print wrongly"))
     return problems
+
+
+def _named(chars: list[str]) -> str:
+    shown = ", ".join(f"'{c}' (U+{ord(c):04X} {unicodedata.name(c, 'unnamed')})" for c in chars[:SHOWN])
+    return shown + (f" and {len(chars) - SHOWN} more" if len(chars) > SHOWN else "")

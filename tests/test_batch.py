@@ -220,6 +220,17 @@ def test_a_bad_row_fails_alone_and_is_named(tmp_path):
     assert "built 2, up to date 0, failed 3 of 5" in result.stdout
 
 
+def test_a_name_in_a_script_that_needs_shaping_fails_its_row_cleanly(tmp_path):
+    """The fonts have Devanagari glyphs, but drawn one per character the name would be wrong: refused, not misprinted."""
+    csv = roster(tmp_path, "name\nAna\nअनीता शर्मा\nBen\n")
+    result = run(manifest(tmp_path, csv), "--jobs", "1")
+    assert result.exit_code == 1
+    assert (f"{display_path(csv)}:3: name: cannot print Devanagari text such as 'अ' (U+0905 DEVANAGARI LETTER A)"
+            in result.stderr)
+    assert sorted(p.name for p in pdfs(tmp_path / "out")) == [
+        "ana--tiny-stretch--handout-small.pdf", "ben--tiny-stretch--handout-small.pdf"]
+
+
 def test_a_bad_routine_fails_only_its_items(tmp_path):
     csv = roster(tmp_path, "name\nAna\nBen\n")
     result = run(manifest(tmp_path, csv, routines=("tiny-stretch", "broken-routine")), "--jobs", "1")
