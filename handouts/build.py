@@ -6,9 +6,10 @@ routine or layout never leaves a mix of new and stale files behind.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from . import cache
 from .content import ContentSet, RoutineDoc, load_content, load_routine
@@ -177,6 +178,22 @@ def start_checks(docs: list[RoutineDoc], personal: Personalisation, content: Con
         return Background(lambda: _check(docs, personal, content, quality))
 
 
+@contextmanager
+def decided_by(checks: "Background[_Checked]") -> Iterator[None]:
+    """Draw inside this block; on leaving it, the checks' problems (if any) are raised.
+
+    Input the checks reject may also fail to draw: then their plain message is
+    the one shown, not the drawing error."""
+    try:
+        yield
+    except Exception:
+        if checks.result().problems:
+            raise HandoutsError(checks.result().problems) from None
+        raise
+    if checks.result().problems:
+        raise HandoutsError(checks.result().problems)
+
+
 def _check(docs: list[RoutineDoc], personal: Personalisation, content: ContentSet, quality: bool) -> _Checked:
     problems: list[Problem] = []
     for doc in docs:
@@ -214,19 +231,11 @@ def build(
     jobs = plan(docs, layout_names or ["handout-a4"], library, out_dir)
     checks = start_checks(docs, personal, content, quality)
     rendered: list[tuple[Path, bytes]] = []
-    try:
+    with decided_by(checks):
         for job in jobs:
             data = HandoutInput(job.doc.routine, job.layout, job.layout_name, personal, content.clinic,
                                 base_file=job.doc.path, clinic_file=content.clinic_path)
             rendered.append((job.out_path, render_handout(data)))
-    except Exception:
-        # Input the checks reject may also fail to draw: their message is the one to show.
-        if checks.result().problems:
-            raise HandoutsError(checks.result().problems) from None
-        raise
-    checked = checks.result()
-    if checked.problems:
-        raise HandoutsError(checked.problems)
     for path, pdf in rendered:
         write_atomic(path, pdf)
-    return Built([path for path, _ in rendered], checked.quality)
+    return Built([path for path, _ in rendered], checks.result().quality)

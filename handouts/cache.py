@@ -25,10 +25,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-from contextlib import contextmanager
 import pickle
 import sys
 import tempfile
+from contextlib import contextmanager
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, TypeVar

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import output_name, select_routines, start_checks
+from .build import decided_by, output_name, select_routines, start_checks
 from .content import RoutineDoc, load_content
 from .errors import HandoutsError, Problem, display_path
 from .layout_models import Layout
@@ -207,7 +207,7 @@ def build_cards(routines: list[str], layout_names: list[str], out_dir: Path, *, 
         checks = start_checks(docs, Personalisation(), content)
         if problems:
             raise HandoutsError(sorted(set(problems + checks.result().problems), key=lambda p: (p.file, p.line or 0)))
-        try:
+        with decided_by(checks):
             for job in jobs:
                 try:
                     rendered.append((job.out_path, _render_job(job, content.clinic, sheet, copies, bleed, flip)))
@@ -215,12 +215,6 @@ def build_cards(routines: list[str], layout_names: list[str], out_dir: Path, *, 
                     problems += _locate(exc, job.doc)
                 except HandoutsError as exc:
                     problems += exc.problems
-        except Exception:
-            if checks.result().problems:  # input the checks reject may also fail to draw: say what they found
-                raise HandoutsError(checks.result().problems) from None
-            raise
-        if checks.result().problems:
-            raise HandoutsError(checks.result().problems)
         if problems:
             raise HandoutsError(problems)
     for path, pdf in rendered:
