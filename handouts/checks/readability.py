@@ -18,10 +18,16 @@ illustration alt text, the source and the ids.
 Each piece is one unit of reading: a piece without closing punctuation (a
 title, a bullet) is counted as one sentence, as a reader meets it.
 
-Grades come from ``textstat`` (Flesch-Kincaid grade and SMOG), whose syllable
-counts use the CMU pronouncing dictionary with a hyphenation fallback; we do
-not count syllables by hand. :mod:`.syllables` only makes textstat read the
-dictionary entries of the words the text uses instead of the whole dictionary.
+Grades are the published formulas, applied to the sentences and words of
+:func:`sentences` and :func:`words`, so the grade, the sentence lengths and the
+word count shown beside it all come from the same split:
+
+- Flesch-Kincaid grade = 0.39 × words / sentences + 11.8 × syllables / words − 15.59;
+- SMOG grade = 1.0430 × √(polysyllables × 30 / sentences) + 3.1291, where a
+  polysyllable is a word of three or more syllables.
+
+Both are rounded to one decimal: a tenth of a grade is already finer than the
+formulas can tell texts apart. Syllables per word are :func:`syllable_count`.
 
 Passive voice is found by a deliberately simple heuristic: a form of *be*
 (am, is, are, was, were, be, been, being), at most two adverbs (``-ly`` words,
@@ -34,16 +40,13 @@ counted, so "make sure your partner is relaxed" is not flagged.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-import textstat
-
-from . import syllables
 from ..models import Audience, Routine, Step
 from ..located import Loc, format_loc
-
-syllables.install()
 
 # --------------------------------------------------------------------------- thresholds
 
@@ -145,13 +148,48 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
-def scoring_text(pieces: list[TextPiece]) -> str:
-    """One text for the grade formulas: each piece closed as a sentence."""
-    parts = []
-    for piece in pieces:
-        t = piece.text.strip()
-        parts.append(t if t[-1:] in ".!?" else t + ".")
-    return " ".join(parts)
+# --------------------------------------------------------------------------- syllables
+
+_INITIALISM = re.compile(r"[B-DF-HJ-NP-TV-XZ]{2,}s?")
+"""Capitals without a vowel (SCM, TMJ, GP, plural SCMs): no way to say them but letter by letter."""
+
+
+@lru_cache(maxsize=4096)
+def syllable_count(word: str) -> int:
+    """Syllables of one word of :func:`words`, as the grade formulas count them.
+
+    Plain words are ``syllapy.count``: its word list, then its spelling rules.
+    The other kinds of word get simple rules, each erring towards how the
+    reader says the word, never below one syllable:
+
+    - A hyphenated word is the sum of its parts ("self-massage" is 3, "5-minute"
+      is 3): the reader says every part, and :func:`words` keeps it as one word.
+    - A number, or any part with a digit (``30``, ``54``, ``C7``), is 1 syllable.
+      Plain-language guides ask for numerals rather than spelled-out numbers
+      because they are taken in at a glance; counting "30" as "thir-ty" would
+      make following that advice raise the grade.
+    - Capitals without a vowel (``SCM``, ``TMJ``) can only be spelled out, so they
+      count one syllable per letter, three for W: "SCM" is "es-see-em", 3.
+      Capitals with a vowel (``STOP``) are read as the word they spell.
+    - A possessive counts as its word ("client's" as "client"): the "'s" only
+      adds a syllable after an s- or z-sound, which is rare enough to ignore.
+    - Anything syllapy still gives 0 counts 1: every word said aloud has a syllable.
+
+    syllapy is imported here, not with the module, because it reads its word
+    list when imported; commands that check nothing do not pay for it.
+    """
+    if "-" in word:
+        return sum(syllable_count(part) for part in word.split("-") if part)
+    if any(ch.isdigit() for ch in word):
+        return 1
+    word = word.replace("’", "'")
+    if _INITIALISM.fullmatch(word):
+        return sum(3 if ch == "W" else 1 for ch in word.rstrip("s"))
+    if word.lower().endswith("'s"):
+        word = word[:-2]
+    import syllapy
+
+    return max(1, syllapy.count(word))
 
 
 # --------------------------------------------------------------------------- passive voice
@@ -339,32 +377,39 @@ class Readability:
         return [t for t in self.terms if not t.defined]
 
 
+def flesch_kincaid_grade(words: int, sentences: int, syllables: int) -> float:
+    """The Flesch-Kincaid grade level (Kincaid et al., 1975), unrounded."""
+    return 0.39 * words / sentences + 11.8 * syllables / words - 15.59
+
+
+def smog_index(polysyllables: int, sentences: int) -> float:
+    """The SMOG grade (McLaughlin, 1969), scaled to 30 sentences as the formula assumes, unrounded."""
+    return 1.0430 * math.sqrt(polysyllables * 30 / sentences) + 3.1291
+
+
 def readability_report(routine: Routine) -> Readability:
     """Measure the reader-facing text of ``routine`` (see the module docstring)."""
     pieces = reader_text(routine)
-    text = scoring_text(pieces)
     all_sentences = [
         Sentence(s, piece.loc, len(words(s))) for piece in pieces for s in sentences(piece.text)
     ]
     all_sentences = [s for s in all_sentences if s.words]
     total_words = sum(s.words for s in all_sentences)
     longest = max(all_sentences, key=lambda s: s.words)
-    syllables.prime([text, *{w.lower() for w in words(text)}])
-    seen: dict[str, None] = {}
-    for w in words(text):
-        lw = w.lower()
-        if lw not in seen and not lw.isdigit() and textstat.syllable_count(lw) >= LONG_WORD_SYLLABLES:
-            seen[lw] = None
+    counts = [(w, syllable_count(w)) for s in all_sentences for w in words(s.text)]
+    total_syllables = sum(n for _, n in counts)
+    polysyllables = sum(1 for _, n in counts if n >= 3)
+    long_words = dict.fromkeys(w.lower() for w, n in counts if n >= LONG_WORD_SYLLABLES)
     return Readability(
-        fk_grade=round(float(textstat.flesch_kincaid_grade(text)), 1),
-        smog_grade=round(float(textstat.smog_index(text)), 1),
+        fk_grade=round(flesch_kincaid_grade(total_words, len(all_sentences), total_syllables), 1),
+        smog_grade=round(smog_index(polysyllables, len(all_sentences)), 1),
         words=total_words,
         sentences=len(all_sentences),
         avg_sentence_words=round(total_words / len(all_sentences), 1),
         longest=longest,
         long_sentences=[s for s in all_sentences if s.words > LONG_SENTENCE_WORDS],
-        long_words=list(seen),
-        polysyllables=int(textstat.polysyllabcount(text)),
+        long_words=list(long_words),
+        polysyllables=polysyllables,
         passive=[s for s in all_sentences if is_passive(s.text)],
         terms=term_uses(routine, pieces),
     )
