@@ -7,7 +7,8 @@ import io
 import pdfplumber
 from reportlab.pdfgen.canvas import Canvas
 
-from handouts.render import forms, illustrate
+from handouts import art
+from handouts.render import forms
 from handouts.render.pictures import _own_fonts
 
 
@@ -32,7 +33,7 @@ def _text(pdf: bytes) -> str:
 
 def body_map(**kw):
     """A body map as the renderers make it (starting in our embedded font)."""
-    return _own_fonts(illustrate.body_map(["upper_trapezius"], kw.pop("motions", ["knead"]), width=120, height=150, **kw))
+    return _own_fonts(art.body_map(["upper_trapezius"], kw.pop("motions", ["knead"]), width=120, height=150, **kw))
 
 
 def test_replayed_operators_give_the_same_page():
@@ -62,36 +63,7 @@ def test_text_is_drawn_afresh_in_every_document():
 
 def test_operators_naming_a_document_resource_are_never_replayed():
     """Without our initial font ReportLab selects Helvetica by its name in this document (/F1)."""
-    drawing = illustrate.body_map(["upper_trapezius"], ["knead"], width=120, height=150)
+    drawing = art.body_map(["upper_trapezius"], ["knead"], width=120, height=150)
     pages = [_page(drawing, as_form=True) for _ in range(2)]
     assert forms._RECORDS[drawing].ops is None
     assert pages[0] == pages[1]
-
-
-def test_a_recorded_drawing_is_placed_from_disk_by_a_later_process(tmp_path, monkeypatch):
-    """What an earlier process recorded gives the same page, labels included, without building anything."""
-    monkeypatch.setenv("HANDOUTS_CACHE_DIR", str(tmp_path))
-    key = ("test-bodymap", "hold")
-    built = forms.reusable(key, lambda: body_map(motions=["hold"], hold_seconds="20–30 s"))
-    first = _page(built, as_form=True)
-
-    def must_not_build():
-        raise AssertionError("the drawing should come from the cache")
-
-    again = forms.reusable(key, must_not_build)
-    assert again is not built and not again.contents
-    assert (again.width, again.height) == (built.width, built.height)
-    second = _page(again, as_form=True)
-    assert second == first
-    assert "20–30 s" in _text(second)
-
-
-def test_a_drawing_tied_to_one_document_is_not_kept(tmp_path, monkeypatch):
-    monkeypatch.setenv("HANDOUTS_CACHE_DIR", str(tmp_path))
-    key = ("test-bodymap", "helvetica")
-    drawing = forms.reusable(key, lambda: illustrate.body_map(["upper_trapezius"], ["knead"], width=120, height=150))
-    _page(drawing, as_form=True)
-    assert forms.cache.load("drawing", key) is None
-    calls = []
-    forms.reusable(key, lambda: calls.append(1) or drawing)
-    assert calls == [1]

@@ -7,10 +7,6 @@ drawing's shapes are turned into PDF operators once; documents after the first
 append those operators (or, for a whole form, its compressed stream) as they
 are. Text is the exception: its glyph codes and font names belong to one
 document's font subsets, so strings are split off and drawn afresh each time.
-
-A drawing made through :func:`reusable` also keeps its operators on disk (see
-``handouts.cache``), so the next process places it without building or walking
-its shapes at all: a one-off ``handouts build`` starts as warm as a batch.
 """
 
 from __future__ import annotations
@@ -19,14 +15,11 @@ import copy
 import weakref
 import zlib
 from dataclasses import dataclass, field
-from typing import Callable
 
 from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Drawing, Group, String
 from reportlab.pdfbase import pdfdoc
 
-from .. import cache
-from ..fonts import ensure_face
 
 _DOCUMENT_BOUND = ("Tf", " gs", " Do", " cs", " CS", " sh", "BI")
 """Operators that name a font, graphics state, colour space, form or image of one
@@ -42,8 +35,6 @@ class _Record:
     """The least PDF version drawing them asked of the document (transparency needs 1.4)."""
     streams: dict[str, bytes] = field(default_factory=dict)
     """Compressed form streams, by the canvas preamble they start with."""
-    disk_key: tuple | None = None
-    """Where the operators are kept between processes, once recorded (None: not kept)."""
 
 
 _RECORDS: "weakref.WeakKeyDictionary[Drawing, _Record]" = weakref.WeakKeyDictionary()
@@ -91,8 +82,6 @@ def draw_drawing(drawing: Drawing, canv) -> None:
         new = canv._code[start:]
         if not any(bound in op for op in new for bound in _DOCUMENT_BOUND):
             rec.ops, rec.pdf_version = tuple(new), needed
-            if rec.disk_key is not None:
-                _keep(rec, drawing)
     if rec.text is not None:
         renderPDF.draw(rec.text, canv, 0, 0)
 
@@ -132,47 +121,3 @@ def make_form(canv, name: str, drawing: Drawing) -> None:
     canv.beginForm(name, 0, 0, drawing.width, drawing.height)
     draw_drawing(drawing, canv)
     canv.endForm()
-
-
-@dataclass(frozen=True)
-class _Kept:
-    """What a later process needs to place a recorded drawing: no shapes, only their operators."""
-
-    width: float
-    height: float
-    ops: tuple[str, ...]
-    pdf_version: tuple[int, int]
-    text: Drawing | None
-    fonts: tuple[str, ...]
-
-
-def _font_names(node) -> set[str]:
-    if isinstance(node, Group):
-        names = {getattr(node, "initialFontName", None)} if isinstance(node, Drawing) else set()
-        for child in node.contents:
-            names |= _font_names(child)
-        return names - {None}
-    return {node.fontName} if isinstance(node, String) else set()
-
-
-def _keep(rec: _Record, drawing: Drawing) -> None:
-    fonts = tuple(sorted(_font_names(rec.text) | _font_names(drawing))) if rec.text is not None else ()
-    cache.store("drawing", rec.disk_key, _Kept(drawing.width, drawing.height, rec.ops, rec.pdf_version, rec.text, fonts))
-
-
-def reusable(key: tuple, build: Callable[[], Drawing]) -> Drawing:
-    """The drawing ``build()`` makes, which depends on ``key`` alone.
-
-    When an earlier process recorded it, an empty drawing of the same size is
-    returned instead, already holding the recorded operators and text: placing
-    it gives the same bytes as placing the drawing itself."""
-    kept = cache.load("drawing", key)
-    if isinstance(kept, _Kept):
-        for name in kept.fonts:
-            ensure_face(name)
-        stand_in = Drawing(kept.width, kept.height)
-        _RECORDS[stand_in] = _Record(stand_in, kept.text, kept.ops, kept.pdf_version)
-        return stand_in
-    drawing = build()
-    _record(drawing).disk_key = key
-    return drawing

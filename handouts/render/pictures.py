@@ -1,6 +1,6 @@
 """Step pictures as page pieces: the body map with its pictograms and caption.
 
-The drawings themselves live in ``illustrate``; this module sizes and arranges
+The drawings themselves come from ``handouts.art``; this module sizes and arranges
 them for a frame the layout reserves, so handouts and cards share one look.
 """
 
@@ -13,14 +13,13 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Table
 
-from .. import images
+from .. import art, images
 from ..fonts import face_name
 from ..layout_models import Brand
 from ..models import REGION_LABELS, HandUse, Pressure, Step
 from ..text import markup
-from . import illustrate
 from .flowables import Para, cell_style
-from .forms import make_form, reusable
+from .forms import make_form
 
 
 def _own_fonts(drawing: Drawing) -> Drawing:
@@ -63,8 +62,8 @@ class FramedDrawing(_Placed):
         canv.doForm(name)
 
 
-def palette(brand: Brand) -> "illustrate.Palette":
-    return illustrate.Palette(primary=brand.primary, accent=brand.accent, muted=brand.muted, light=brand.light)
+def palette(brand: Brand) -> "art.Palette":
+    return art.Palette(primary=brand.primary, accent=brand.accent, muted=brand.muted, light=brand.light)
 
 
 class Icon(_Placed):
@@ -89,14 +88,12 @@ class Icon(_Placed):
 
 @lru_cache(maxsize=256)
 def _hand(hand_use: HandUse, size: float, colours) -> Drawing:
-    return reusable(("hand", hand_use.value, size, colours),
-                    lambda: _own_fonts(illustrate.hand_pictogram(hand_use, size=size, palette=colours)))
+    return _own_fonts(art.hand_pictogram(hand_use, size=size, palette=colours))
 
 
 @lru_cache(maxsize=256)
 def _pressure(level: Pressure, width: float, height: float, colours) -> Drawing:
-    return reusable(("pressure", level.value, width, height, colours),
-                    lambda: _own_fonts(illustrate.pressure_scale(level, width=width, height=height, palette=colours)))
+    return _own_fonts(art.pressure_scale(level, width=width, height=height, palette=colours))
 
 
 def hand_icon(hand_use: HandUse, size: float, brand: Brand) -> Icon:
@@ -129,12 +126,10 @@ def body_drawing(step: Step, width: float, height: float, brand: Brand, label_si
 @lru_cache(maxsize=512)
 def _body_map(regions, motions, direction, view, hold, width, height, colours, label_size) -> Drawing:
     """Body maps depend only on these values; a batch draws the same few hundreds of times,
-    so each is built once per process and reused (drawings are not changed by rendering),
-    and its operators are kept on disk for the next process."""
-    return reusable(("bodymap", regions, motions, direction, view, hold, width, height, colours, label_size),
-                    lambda: _own_fonts(illustrate.body_map(list(regions), list(motions), direction=direction,
-                                                           view=view, hold_seconds=hold, width=width, height=height,
-                                                           palette=colours, label_size=label_size)))
+    so each is built once per process and reused (drawings are not changed by rendering)."""
+    return _own_fonts(art.body_map(list(regions), list(motions), direction=direction, view=view,
+                                   hold_seconds=hold, width=width, height=height, palette=colours,
+                                   label_size=label_size))
 
 
 def _strip(step: Step, icon: float, brand: Brand) -> Table | None:

@@ -2,21 +2,20 @@
 
 They are read at about 10 mm, so each is one bold silhouette with the working
 part filled solid in the accent colour (a mid-grey in black-and-white print),
-never a detail that needs a caption to be understood.
+never a detail that needs a caption to be understood. They share only points
+and colours with the body map, so they can be drawn without it.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from typing import Sequence
 
 from reportlab.graphics.shapes import Drawing, Group, PolyLine, Polygon
 from reportlab.lib.colors import white
 
 from ..models import HandUse, Pressure
-from .bodymap import Pen, Point, capsule, clip_halfplane, darker, ellipse, flat, hexcolor, mix, rrect
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .illustrate import Palette
+from .geometry import Pen, Point, capsule, clip_halfplane, darker, ellipse, flat, hexcolor, mix, rrect
+from .palette import Palette
 
 # --------------------------------------------------------------------------- hands (100 × 100 units)
 
@@ -92,8 +91,10 @@ def _tool_parts() -> list[tuple[list[Point], bool]]:
     return [(ellipse(50.0, 50.0, 42.0, 42.0, 72), True)]
 
 
-def hand_drawing(hand_use: HandUse, size: float, palette: "Palette") -> Drawing:
+def hand_pictogram(hand_use: HandUse, size: float = 28.0, palette: Palette = Palette()) -> Drawing:
+    """A hand silhouette with the working part filled in the accent colour (a ball for 'tool')."""
     hand_use = HandUse(hand_use)
+    size = float(size)
     if hand_use is HandUse.knuckles:
         parts = _fist_parts(hand_use)
     elif hand_use is HandUse.tool:
@@ -140,9 +141,13 @@ _LEVEL = {Pressure.light: 1, Pressure.moderate: 2, Pressure.firm: 3}
 _HEIGHTS = (0.42, 0.71, 1.0)
 
 
-def pressure_drawing(pressure: Pressure, width: float, height: float, palette: "Palette") -> Drawing:
-    """Three bars rising left to right, filled up to the level; no text, so it works small."""
+def pressure_scale(pressure: Pressure, width: float = 60.0, height: float = 14.0,
+                   palette: Palette = Palette()) -> Drawing:
+    """Three bars rising left to right, filled up to the level (light 1, moderate 2, firm 3).
+
+    No text, so it still reads at pocket-card sizes."""
     level = _LEVEL[Pressure(pressure)]
+    width, height = float(width), float(height)
     lw = max(0.5, min(width, height) * 0.06)
     inset = lw / 2
     avail_w, avail_h = width - 2 * inset, height - 2 * inset

@@ -1,0 +1,158 @@
+"""Body maps: highlights, marks and bounds of the composed picture."""
+
+from __future__ import annotations
+
+import pytest
+from reportlab.graphics.shapes import Circle, Drawing, Group, Polygon, String
+
+from handouts.art import REGION_VIEWS, Palette, body_map
+from handouts.models import Direction, Motion, Region
+
+VIEW_REGIONS = [(view, region) for region in Region for view in sorted(REGION_VIEWS[region])]
+PALETTE = Palette()
+
+
+def leaves(node):
+    """Every drawn shape, with group transforms ignored (only colours and kinds matter here)."""
+    for shape in getattr(node, "contents", []):
+        if isinstance(shape, Group):
+            yield from leaves(shape)
+        else:
+            yield shape
+
+
+def fills(drawing: Drawing) -> set[str]:
+    return {s.fillColor.hexval() for s in leaves(drawing)
+            if isinstance(s, (Polygon, Circle)) and s.fillColor is not None}
+
+
+def highlight_boxes(drawing: Drawing, base: Drawing) -> list[tuple[float, ...]]:
+    """Bounds of the filled polygons whose colour the plain map does not use: the highlights."""
+    plain = fills(base)
+    return [tuple(round(v, 1) for v in s.getBounds()) for s in leaves(drawing)
+            if isinstance(s, Polygon) and s.fillColor is not None and s.fillColor.hexval() not in plain]
+
+
+def assert_inside(d: Drawing, width: float, height: float, what: str = ""):
+    assert (d.width, d.height) == (width, height), what
+    x0, y0, x1, y1 = d.getBounds()
+    eps = 1e-6
+    assert x0 >= -eps and y0 >= -eps and x1 <= width + eps and y1 <= height + eps, f"{what}: {(x0, y0, x1, y1)}"
+
+
+# --------------------------------------------------------------------------- regions and views
+
+
+@pytest.mark.parametrize("view", ["back", "side", "front"])
+def test_highlighting_a_region_adds_its_own_filled_shapes(view):
+    base = body_map([], [], view=view)
+    assert highlight_boxes(base, base) == []
+    seen: dict[tuple, Region] = {}
+    for region in (r for r in Region if view in REGION_VIEWS[r]):
+        boxes = highlight_boxes(body_map([region], [], view=view), base)
+        assert boxes, f"{region.value} is not highlighted in the {view} view"
+        key = tuple(sorted(boxes))
+        assert key not in seen, f"{region.value} draws the same highlight as {seen.get(key)}"
+        seen[key] = region
+
+
+def test_region_outside_the_view_is_left_out():
+    plain = body_map([], [], view="side")
+    chest_on_back = body_map([Region.upper_chest], [Motion.glide], view="back")
+    assert fills(chest_on_back) == fills(body_map([], [], view="back"))
+    assert highlight_boxes(body_map([Region.upper_chest], [], view="side"), plain)
+
+
+def test_back_view_draws_the_spine_as_dots():
+    back = body_map([Region.beside_spine], [], view="back")
+    primary = Palette().primary.lower().lstrip("#")
+    dots = [s for s in leaves(back) if isinstance(s, Circle) and s.fillColor is not None
+            and s.fillColor.hexval().lower().endswith(primary)]
+    assert len(dots) >= 15
+    assert len({round(s.cx, 3) for s in dots}) == 1  # one vertical line of dots
+
+
+def test_view_defaults_to_the_chosen_one_and_rejects_unknown_views():
+    assert fills(body_map([Region.scm], [])) == fills(body_map([Region.scm], [], view="side"))
+    with pytest.raises(ValueError, match="not one of"):
+        body_map([Region.scm], [], view="top")
+
+
+# --------------------------------------------------------------------------- marks and bounds
+
+
+@pytest.mark.parametrize(("view", "region"), VIEW_REGIONS, ids=[f"{v}-{r.value}" for v, r in VIEW_REGIONS])
+def test_marks_stay_inside_the_drawing(view, region):
+    for motion in Motion:
+        d = body_map([region], [motion], view=view, hold_seconds="10-20")
+        assert_inside(d, 113.0, 113.0, f"{motion.value}")
+    for direction in Direction:  # three marks side by side reach further out than one
+        motions = [Motion.stretch, Motion.glide, Motion.circles]
+        d = body_map([region], motions, direction=direction, view=view)
+        assert_inside(d, 113.0, 113.0, f"{direction.value} {[m.value for m in motions]}")
+
+
+@pytest.mark.parametrize(("width", "height"), [(57.0, 57.0), (200.0, 80.0), (70.0, 150.0), (30.0, 30.0)])
+def test_any_box_size_is_respected(width, height):
+    for view in ("back", "side", "front"):
+        regions = [r for r in Region if view in REGION_VIEWS[r]]
+        d = body_map(regions, [Motion.hold, Motion.glide, Motion.knead], direction=Direction.outward,
+                     view=view, hold_seconds="10-20", width=width, height=height)
+        assert_inside(d, width, height, view)
+
+
+def test_each_motion_draws_a_different_mark():
+    base = body_map([Region.upper_back], [], view="back")
+    signatures = set()
+    for motion in Motion:
+        d = body_map([Region.upper_back], [motion], view="back")
+        extra = len(list(leaves(d))) - len(list(leaves(base)))
+        assert extra > 0, motion.value
+        signatures.add(tuple(sorted(type(s).__name__ for s in leaves(d))))
+    assert len(signatures) >= 8  # shapes differ in kind and number, not just position
+
+
+def test_direction_turns_the_arrows():
+    def arrow_tips(direction):
+        d = body_map([Region.beside_spine], [Motion.glide], direction=direction, view="back")
+        return sorted(tuple(round(v, 1) for v in s.getBounds()) for s in leaves(d)
+                      if isinstance(s, Polygon) and len(s.points) == 6)
+
+    assert len({tuple(arrow_tips(d)) for d in (Direction.up, Direction.down, Direction.outward, Direction.inward)}) == 4
+    assert len(arrow_tips(Direction.up_and_down)) == 2 * len(arrow_tips(Direction.up))
+
+
+def test_hold_is_labelled_with_its_time():
+    d = body_map([Region.upper_trapezius], [Motion.hold], hold_seconds="10-20")
+    texts = [s.text for s in leaves(d) if isinstance(s, String)]
+    assert texts == ["10–20 s"]
+    assert not [s for s in leaves(body_map([Region.upper_trapezius], [Motion.hold])) if isinstance(s, String)]
+
+
+def test_hold_label_uses_the_page_text_size_or_is_left_out():
+    big = body_map([Region.upper_trapezius], [Motion.hold], hold_seconds="10-20", width=200, height=200,
+                   label_size=18.0)
+    assert [s.fontSize for s in leaves(big) if isinstance(s, String)] == [18.0]
+    assert_inside(big, 200.0, 200.0, "large print")
+    tiny = body_map([Region.upper_trapezius], [Motion.hold], hold_seconds="10-20", width=40, height=40,
+                    label_size=18.0)
+    assert not [s for s in leaves(tiny) if isinstance(s, String)]
+
+
+def test_palette_colours_are_used():
+    brand = Palette(primary="#112233", accent="#aa3300", muted="#445566", light="#fafafa")
+    assert "0xfafafa" in fills(body_map([Region.scm], [], palette=brand))
+
+
+@pytest.mark.parametrize("view", ["back", "side", "front"])
+def test_body_parts_are_stacked_fill_then_outline(view):
+    """A later part (the head) must cover the outline of an earlier one (the top of the neck)."""
+    light = PALETTE.light.lower().lstrip("#")
+    kinds = []
+    for s in leaves(body_map([], [], view=view)):
+        if isinstance(s, Polygon) and s.fillColor is not None and s.fillColor.hexval().lower().endswith(light):
+            kinds.append("fill")
+        elif not isinstance(s, Polygon) and kinds and kinds[-1] != "line":
+            kinds.append("line")
+    assert kinds.count("fill") >= 3
+    assert "fill,fill" not in ",".join(kinds)
