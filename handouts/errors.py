@@ -39,11 +39,19 @@ class HandoutsError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+SHIPPED = Path(__file__).resolve().parent / "data"
+"""Files that come with handouts (layouts, sheet presets, the starter folder)."""
+
+
 def display_path(path: Path | str) -> str:
-    """Paths relative to the working folder read better in messages."""
+    """Paths relative to the working folder read better in messages; a file shipped
+    inside the package is named ``handouts:layouts/card-base.yaml`` wherever it is installed."""
     p = Path(path)
+    resolved = p.resolve()
+    if resolved.is_relative_to(SHIPPED):
+        return "handouts:" + resolved.relative_to(SHIPPED).as_posix()
     try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
+        return str(resolved.relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(p)
 

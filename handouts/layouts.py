@@ -7,19 +7,27 @@ value inherited from ``handout-base.yaml`` names that file, not the child.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from . import cache
 from .errors import HandoutsError, Problem, display_path, unexpected
 from .layout_models import Layout
 from .located import Loc, Located, format_loc
 from .validation import problems_from
 
-BUILTIN_LAYOUTS = Path(__file__).resolve().parent.parent / "layouts"
 NOT_INHERITED = ("abstract", "extends", "description")
+
+
+def shipped_layouts() -> Path:
+    """The layouts that come with handouts, inside the installed package."""
+    return Path(str(resources.files("handouts") / "data" / "layouts"))
+
+
+class LayoutChoice(ValueError):
+    """A layout that cannot build what was asked; the caller says where it was asked for."""
 
 
 @dataclass
@@ -53,27 +61,50 @@ def _claim(value: Any, origins: dict[Loc, Origin], doc: Located, loc: Loc) -> No
 
 
 class LayoutLibrary:
-    """All layouts in one folder, resolved on demand and cached."""
+    """The shipped layouts, with a clinic's own layouts folder on top; resolved on demand and kept.
 
-    def __init__(self, folder: Path = BUILTIN_LAYOUTS):
-        self.folder = folder
+    A name is looked up in the clinic's folder first, so a clinic may replace a
+    shipped layout or add its own; an ``extends:`` is looked up the same way,
+    from the extending file's folder on, so a clinic's layout extends a shipped
+    one by name (and a clinic's ``handout-a4`` may extend the shipped one)."""
+
+    def __init__(self, own: Path | None = None, shipped: Path | None = None):
+        self.own = own
+        self.shipped = shipped if shipped is not None else shipped_layouts()
         self._cache: dict[str, Layout] = {}
 
-    def path_of(self, name: str) -> Path:
-        return self.folder / f"{name}.yaml"
+    @property
+    def folders(self) -> list[Path]:
+        return [f for f in (self.own, self.shipped) if f is not None]
+
+    def _files(self, folder: Path) -> dict[str, Path]:
+        if not folder.is_dir():
+            raise HandoutsError(Problem(display_path(folder), None, "", "layouts folder does not exist"))
+        return {p.stem: p for p in sorted(folder.glob("*.yaml")) if p.is_file()}
+
+    def path_of(self, name: str) -> Path | None:
+        """The file a layout name stands for, or None when no folder has it."""
+        for folder in self.folders:
+            found = self._files(folder).get(name)
+            if found is not None:
+                return found
+        return None
 
     def names(self) -> list[str]:
-        if not self.folder.is_dir():
-            raise HandoutsError(Problem(display_path(self.folder), None, "", "layouts folder does not exist"))
-        return sorted(p.stem for p in self.folder.glob("*.yaml"))
+        return sorted({name for folder in self.folders for name in self._files(folder)})
 
-    def describe(self) -> list[tuple[str, str]]:
-        """(name, 'kind — description') for every buildable layout."""
+    def origin(self, name: str) -> str:
+        """'shipped', or 'own' for a layout from the clinic's folder."""
+        path = self.path_of(name)
+        return "own" if path is not None and self.own is not None and path.parent == self.own else "shipped"
+
+    def describe(self) -> list[tuple[str, str, str]]:
+        """(name, kind, description) of every buildable layout."""
         out = []
         for name in self.names():
             layout = self.get(name)
             if not layout.abstract:
-                out.append((name, f"{layout.kind:<7}  {layout.description}".rstrip()))
+                out.append((name, layout.kind, layout.description))
         return out
 
     def buildable(self, kind: str) -> list[str]:
@@ -81,29 +112,48 @@ class LayoutLibrary:
 
     def get(self, name_or_path: str | Path) -> Layout:
         """A layout by name (``handout-a4``) or by file path."""
-        path = Path(name_or_path)
+        path: Path | None = Path(name_or_path)
         if path.suffix in (".yaml", ".yml"):
             key = str(path.resolve())
         else:
             key = str(name_or_path)
             path = self.path_of(key)
-            if not path.exists():
-                known = ", ".join(n for n in self.names())
-                raise HandoutsError(Problem("layouts", None, "", f"unknown layout '{key}'; known layouts: {known}"))
+            if path is None:
+                known = ", ".join(self.names())
+                raise HandoutsError(Problem("--layout", None, "", f"unknown layout '{key}'; known layouts: {known}"))
         if key not in self._cache:
-            self._cache[key] = self._resolve_cached(path)
+            self._cache[key] = self._resolve(path)
         return self._cache[key]
 
-    def _resolve_cached(self, path: Path) -> Layout:
-        """The layout, merged and validated once while every file of its chain is unchanged."""
-        layout, _ = cache.cached("layout", cache.file_key(path), lambda: self._resolve_with_files(path),
-                                 lambda made: made[1])
-        return layout
+    def choose(self, name: str, kind: str) -> tuple[str, Layout]:
+        """(label, layout) for a layout asked for to build ``kind`` documents.
 
-    def _resolve_with_files(self, path: Path) -> tuple[Layout, list[Path]]:
-        chain_files: list[Path] = []
-        layout = self._resolve(path, chain_files)
-        return layout, chain_files
+        The one check that a layout can build what is asked: it exists, is not
+        abstract, and is of that kind. The message names no place; the caller
+        puts it where the name was given (an option, a manifest line). A layout
+        given by file path is labelled by its file's stem in output names."""
+        label = Path(name).stem if Path(name).suffix in (".yaml", ".yml") else name
+        choices = ", ".join(self.buildable(kind)) or "none"
+        if Path(name).suffix not in (".yaml", ".yml") and self.path_of(name) is None:
+            raise LayoutChoice(f"unknown layout '{name}'; {kind} layouts: {choices}")
+        layout = self.get(name)
+        if layout.abstract or layout.kind != kind:
+            what = "abstract (a base for other layouts)" if layout.abstract else f"a {layout.kind} layout"
+            raise LayoutChoice(f"layout '{label}' is {what}; {kind} layouts: {choices}")
+        return label, layout
+
+    def _parent(self, child: Path, name: str) -> Path:
+        """Where ``extends: name`` in ``child`` points: the child's folder, then every
+        library folder after it; a file never extends itself."""
+        folders = [child.parent] + [f for f in self.folders if f.resolve() != child.parent.resolve()]
+        if child.parent.resolve() in [f.resolve() for f in self.folders]:
+            here = [f.resolve() for f in self.folders].index(child.parent.resolve())
+            folders = self.folders[here:]
+        for folder in folders:
+            candidate = folder / f"{name}.yaml"
+            if candidate.resolve() != child.resolve() and candidate.is_file():
+                return candidate
+        return child.parent / f"{name}.yaml"
 
     def _chain(self, path: Path) -> list[Located]:
         """The file and its ancestors, root first; cycles and missing parents are errors."""
@@ -144,7 +194,7 @@ class LayoutLibrary:
             elif not isinstance(parent, str) or not parent.strip():
                 raise HandoutsError(doc.problem(("extends",), "should name one parent layout, e.g. handout-base"))
             else:
-                current = current.parent / f"{parent.strip()}.yaml"
+                current = self._parent(current, parent.strip())
             child = doc
         return list(reversed(chain))
 

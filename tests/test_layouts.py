@@ -9,7 +9,7 @@ import pytest
 
 from handouts.errors import HandoutsError
 from handouts.layout_models import Section
-from handouts.layouts import BUILTIN_LAYOUTS, LayoutLibrary, load_layouts_from
+from handouts.layouts import LayoutLibrary, load_layouts_from, shipped_layouts
 from handouts.units import INCH, MM
 
 CASES = Path(__file__).parent / "cases" / "layouts"
@@ -59,10 +59,16 @@ def test_abstract_and_description_are_not_inherited(library):
 
 
 def test_abstract_layouts_are_not_buildable(library):
-    assert "base" in library.names()
-    assert library.buildable("handout") == ["child", "grandchild", "letter"]
-    assert [name for name, _ in library.describe()] == ["child", "grandchild", "letter"]
-    assert dict(library.describe())["child"] == "handout  Child with a bigger body"
+    assert "base" in library.names() and "handout-base" in library.names()
+    assert library.buildable("handout") == ["child", "grandchild", "handout-a4", "handout-large-print",
+                                            "handout-letter", "letter"]
+    described = {name: (kind, text) for name, kind, text in library.describe()}
+    assert "base" not in described and "handout-base" not in described
+    assert described["child"] == ("handout", "Child with a bigger body")
+
+
+def test_own_layouts_sit_on_top_of_the_shipped_ones(library):
+    assert library.origin("child") == "own" and library.origin("handout-a4") == "shipped"
 
 
 def test_get_by_path_and_by_name_agree(library):
@@ -73,8 +79,9 @@ def test_unknown_layout_name_lists_the_known_ones(library):
     with pytest.raises(HandoutsError) as info:
         library.get("chlid")
     assert [str(p) for p in info.value.problems] == [
-        "layouts: unknown layout 'chlid'; known layouts: base, child, grandchild, letter"
+        "--layout: unknown layout 'chlid'; known layouts: " + ", ".join(library.names())
     ]
+    assert "child" in library.names() and "handout-a4" in library.names()
 
 
 def copy_cases(tmp_path: Path) -> Path:
@@ -162,7 +169,7 @@ def test_extends_must_name_one_layout(tmp_path, monkeypatch, extends, message):
 
 
 def shipped() -> list[str]:
-    return sorted(p.stem for p in BUILTIN_LAYOUTS.glob("*.yaml"))
+    return sorted(p.stem for p in shipped_layouts().glob("*.yaml"))
 
 
 def test_shipped_layouts_exist():
@@ -178,14 +185,14 @@ def test_shipped_layout_validates(name):
 
 
 def test_every_shipped_file_validates_together():
-    assert len(load_layouts_from(sorted(BUILTIN_LAYOUTS.glob("*.yaml")))) == len(shipped())
+    assert len(load_layouts_from(sorted(shipped_layouts().glob("*.yaml")))) == len(shipped())
 
 
 def test_only_abstract_shipped_layouts_are_hidden():
     lib = LayoutLibrary()
     hidden = {n for n in lib.names() if lib.get(n).abstract}
     assert "handout-base" in hidden
-    assert hidden.isdisjoint(name for name, _ in lib.describe())
+    assert hidden.isdisjoint(name for name, _, _ in lib.describe())
     assert {"handout-a4", "handout-letter", "handout-large-print"} <= set(lib.buildable("handout"))
 
 

@@ -240,7 +240,7 @@ def test_unusual_shapes_are_left_to_the_round_trip_loader(c_parser, text):
 def test_every_yaml_file_of_the_project_reads_the_same_both_ways(c_parser):
     """Content, layouts and test cases: the fast reading takes the plain ones and changes nothing."""
     fast_count = 0
-    files = sorted(p for d in ("content", "layouts", "tests") for p in (REPO / d).rglob("*.y*ml") if p.is_file())
+    files = sorted(p for d in ("content", "handouts/data", "tests") for p in (REPO / d).rglob("*.y*ml") if p.is_file())
     for path in files:
         text = path.read_bytes().decode("utf-8", errors="replace")
         fast = yamlio._fast_read(path, text)
@@ -258,5 +258,5 @@ def test_content_files_do_not_need_the_round_trip_loader(c_parser, monkeypatch):
         raise AssertionError(f"{path} took the slow way")
 
     monkeypatch.setattr(yamlio, "_careful_read", refuse)
-    for path in sorted((REPO / "content").glob("*.yaml")) + sorted((REPO / "layouts").glob("*.yaml")):
+    for path in sorted((REPO / "content").glob("*.yaml")) + sorted((REPO / "handouts" / "data" / "layouts").glob("*.yaml")):
         assert load_yaml(path).data
