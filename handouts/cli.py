@@ -1,16 +1,23 @@
-"""The command line: thin commands over the pipeline, one place that turns errors into exit codes."""
+"""The command line: each command turns its options into a request for the pipeline.
+
+Nothing here decides what a document contains or whether it may be written;
+the one thing decided here is how an outcome ends the process (:func:`command`):
+0 done, 1 an input is wrong (every problem printed as ``file:line: field:
+message``), 130 interrupted.
+"""
 
 from __future__ import annotations
 
+import functools
 import gc
 import json
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 import typer
 
-from .errors import HandoutsError
+from .errors import HandoutsError, Problem
 
 app = typer.Typer(
     add_completion=False,
@@ -22,6 +29,9 @@ app = typer.Typer(
 DEFAULT_CONTENT = Path("content")
 DEFAULT_LAYOUTS = Path("layouts")
 
+LAYOUTS_HELP = "Your own layouts folder, on top of the shipped layouts (default: ./layouts when it exists)."
+CONTENT_HELP = "Content folder (routines and clinic.yaml)."
+
 
 def fail(exc: HandoutsError) -> None:
     """The one exit path for user errors: every problem on its own line, exit code 1."""
@@ -32,104 +42,97 @@ def fail(exc: HandoutsError) -> None:
     raise typer.Exit(code=1)
 
 
+def command(fn: Callable) -> Callable:
+    """Register ``fn`` as a command whose user errors and interruptions end the process the same way.
+
+    A command may return an exit code (a batch that built some items and failed
+    others returns 1 after its report)."""
+
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        settle()
+        try:
+            code = fn(*args, **kwargs)
+        except HandoutsError as exc:
+            fail(exc)
+        except KeyboardInterrupt:
+            typer.echo("interrupted; nothing half-written was left behind", err=True)
+            raise typer.Exit(code=130) from None
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except Exception as exc:  # noqa: BLE001 - a fault of handouts, not of the input: one line, no traceback
+            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            typer.echo(f"handouts: internal error ({type(exc).__name__}{': ' + detail if detail else ''}); "
+                       "please report this", err=True)
+            raise typer.Exit(code=1) from None
+        if code:
+            raise typer.Exit(code=code)
+
+    return run
+
+
+def own_layouts(option: Path | None) -> Path | None:
+    """The clinic's layouts folder: the one named, else ./layouts when it exists."""
+    if option is None:
+        return DEFAULT_LAYOUTS if DEFAULT_LAYOUTS.is_dir() else None
+    if not option.is_dir():
+        raise HandoutsError(Problem("--layouts", None, "", f"folder {option} does not exist"))
+    return option
+
+
+def library(option: Path | None):
+    from .layouts import LayoutLibrary
+
+    return LayoutLibrary(own_layouts(option))
+
+
 @app.command()
+@command
 def validate(
-    paths: Optional[list[Path]] = typer.Argument(None, help="Files or folders (default: content/ and layouts/)."),
+    paths: Optional[list[Path]] = typer.Argument(None, help="Files or folders (default: content/ and your layouts)."),
+    layouts_dir: Optional[Path] = typer.Option(None, "--layouts", help=LAYOUTS_HELP),
 ) -> None:
-    """Check routines, clinic profile and layouts; report every problem with file, line and field."""
-    settle()
-    from .content import kind_of, load_content, yaml_files
-    from .layouts import load_layouts_from
+    """Check routines, clinic profile, batch manifests and layouts: everything a build would refuse."""
+    from .validate import validate_paths
 
-    targets = list(paths) if paths else [DEFAULT_CONTENT, DEFAULT_LAYOUTS]
-    problems = []
-    try:
-        files = yaml_files(targets)
-    except HandoutsError as exc:
-        fail(exc)
-    content_files = [f for f in files if kind_of(f) != "layout"]
-    layout_files = [f for f in files if kind_of(f) == "layout"]
-    routines = 0
-    if content_files or not layout_files:
-        try:
-            content = load_content(content_files if content_files else targets)
-            routines = len(content.routines)
-        except HandoutsError as exc:
-            problems.extend(exc.problems)
-    if layout_files:
-        try:
-            load_layouts_from(layout_files)
-        except HandoutsError as exc:
-            problems.extend(exc.problems)
-    batch_files = [f for f in content_files if kind_of(f) == "batch"]
-    if batch_files:
-        from .batch import check_manifest
-
-        for f in batch_files:
-            problems.extend(check_manifest(f))
-    if problems:
-        fail(HandoutsError(problems))
-    batches = f", {len(batch_files)} batch manifest(s)" if batch_files else ""
-    typer.echo(f"ok: {routines} routine(s), {len(layout_files)} layout file(s){batches} valid.")
+    own = own_layouts(layouts_dir)
+    targets = list(paths) if paths else [DEFAULT_CONTENT, *([own] if own else [])]
+    report = validate_paths(targets, own, shipped=not paths)
+    typer.echo(report)
 
 
 @app.command()
+@command
 def build(
     routines: Optional[list[str]] = typer.Argument(None, help="Routine ids or content file paths (default: every routine in content/)."),
     layout: Optional[list[str]] = typer.Option(None, "--layout", "-l", help="Handout layout name; repeat for several (default: every handout layout)."),
     out: Path = typer.Option(Path("output"), "--out", "-o", help="Output folder."),
-    content_dir: Path = typer.Option(DEFAULT_CONTENT, "--content", help="Content folder (routines and clinic.yaml)."),
+    content_dir: Path = typer.Option(DEFAULT_CONTENT, "--content", help=CONTENT_HELP),
+    layouts_dir: Optional[Path] = typer.Option(None, "--layouts", help=LAYOUTS_HELP),
     for_name: Optional[str] = typer.Option(None, "--for", help="Name of the person the handout is for."),
     date: Optional[str] = typer.Option(None, "--date", help="Date to print, as you want it written."),
     clinician: Optional[str] = typer.Option(None, "--clinician", help="Clinician name (default: from clinic.yaml)."),
     note: Optional[str] = typer.Option(None, "--note", help="Personal note; without one the notes box has lines to write on."),
 ) -> None:
-    """Build handout PDFs: OUT/<routine-id>--<layout>.pdf, written atomically."""
-    from .build import build as build_all, load_selection
-    from .layouts import LayoutLibrary
+    """Build handout PDFs: OUT/<routine-id>--<layout>.pdf, all written at the end, each atomically."""
     from .models import Personalisation
+    from .pipeline.quality import quality_line
+    from .pipeline.run import handout_request, run_jobs
+    from .validation import validate_value
 
-    wanted = list(routines or [])
-    try:
-        personal = Personalisation(for_name=for_name, date=date, clinician=clinician, note=note)
-        library = LayoutLibrary()
-        layouts = list(layout) if layout else library.buildable("handout")
-        selection = load_selection(wanted, content_dir)
-        settle()
-        built = build_all(wanted, layouts, out, personal, content_dir, library, selection, quality=True)
-    except HandoutsError as exc:
-        fail(exc)
-    for path in built.paths:
+    personal = validate_value(Personalisation, dict(for_name=for_name, date=date, clinician=clinician, note=note),
+                              {"for_name": "--for", "date": "--date", "clinician": "--clinician", "note": "--note"})
+    jobs, content = handout_request(list(routines or []), list(layout or []), out, personal, content_dir,
+                                    library(layouts_dir))
+    for path in run_jobs(jobs, content):
         typer.echo(str(path))
-    for line in built.quality:
-        typer.echo(f"quality: {line}")
+    docs = {id(doc): doc for job in jobs for doc in job.docs}
+    for doc in docs.values():
+        typer.echo(f"quality: {quality_line(doc)}")
 
 
 @app.command()
-def batch(
-    manifest: Path = typer.Argument(..., help="Batch manifest (*.batch.yaml)."),
-    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes (default: all cores)."),
-    force: bool = typer.Option(False, "--force", help="Rebuild everything, even files that are up to date."),
-    shard: Optional[str] = typer.Option(None, "--shard", help="Build slice I of N (I counts from 0): roster rows whose index modulo N is I."),
-    combined: bool = typer.Option(False, "--combined", help="Also write one print-ready PDF of everything, in roster order."),
-) -> None:
-    """Build one personalised handout per roster row, routine and layout, plus the class card sheets."""
-    settle()
-    from .batch_state import parse_shard, quick_rerun
-
-    try:
-        part = parse_shard(shard)
-        summary = None if force else quick_rerun(manifest, part, combined)
-        if summary is None:
-            from .batch import run_batch
-
-            summary = run_batch(manifest, jobs=jobs, force=force, shard=part, combined=combined)
-    except HandoutsError as exc:
-        fail(exc)
-    raise typer.Exit(code=summary.exit_code)
-
-
-@app.command()
+@command
 def card(
     routines: Optional[list[str]] = typer.Argument(None, help="Routine ids or content file paths (default: every routine in content/)."),
     layout: Optional[list[str]] = typer.Option(None, "--layout", "-l", help="Card layout name; repeat for several (default: every card layout that suits the sheet)."),
@@ -139,65 +142,83 @@ def card(
     flip: str = typer.Option("long", "--flip", help="How the sheet turns over for the backs: long or short edge."),
     calibration: bool = typer.Option(False, "--calibration", help="Print a front/back registration test sheet instead of cards."),
     out: Path = typer.Option(Path("output"), "--out", "-o", help="Output folder."),
-    content_dir: Path = typer.Option(DEFAULT_CONTENT, "--content", help="Content folder (routines and clinic.yaml)."),
+    content_dir: Path = typer.Option(DEFAULT_CONTENT, "--content", help=CONTENT_HELP),
+    layouts_dir: Optional[Path] = typer.Option(None, "--layouts", help=LAYOUTS_HELP),
 ) -> None:
     """Build pocket cards: OUT/<routine-id>--<layout>.pdf, or OUT/<routine-id>--<layout>--<sheet>.pdf on sheets."""
-    settle()
-    from pydantic_core import PydanticCustomError
+    from .pipeline.run import build_cards
+    from .units import option_length
 
-    from .cards import build_cards
-    from .errors import Problem
-    from .layouts import LayoutLibrary
-    from .units import parse_length
-
-    try:
-        try:
-            bleed_pt = parse_length(bleed)
-        except PydanticCustomError as exc:
-            raise HandoutsError(Problem("--bleed", None, "", str(exc))) from None
-        written = build_cards(list(routines or []), list(layout or []), out, sheet=sheet, copies=copies,
-                              bleed=bleed_pt, flip=flip, calibration=calibration, content_dir=content_dir,
-                              library=LayoutLibrary())
-    except HandoutsError as exc:
-        fail(exc)
+    written = build_cards(list(routines or []), list(layout or []), out, sheet=sheet, copies=copies,
+                          bleed=option_length("--bleed", bleed), flip=flip, calibration=calibration,
+                          content_dir=content_dir, library=library(layouts_dir))
     for path in written:
         typer.echo(str(path))
 
 
-@app.command("list")
-def list_(
-    content_dir: Path = typer.Option(DEFAULT_CONTENT, "--content", help="Content folder."),
-    layouts_dir: Path = typer.Option(DEFAULT_LAYOUTS, "--layouts", help="Layouts folder."),
-) -> None:
-    """List routines (id, title, audience, steps) and layouts."""
-    settle()
-    from .content import load_content
-    from .layouts import LayoutLibrary
+@app.command()
+@command
+def batch(
+    manifest: Path = typer.Argument(..., help="Batch manifest (*.batch.yaml)."),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, max=256, help="Worker processes (default: all cores)."),
+    force: bool = typer.Option(False, "--force", help="Rebuild everything, even files that are up to date."),
+    shard: Optional[str] = typer.Option(None, "--shard", help="Build slice I of N (I counts from 0): roster rows whose index modulo N is I."),
+    combined: bool = typer.Option(False, "--combined", help="Also write one print-ready PDF of everything, in roster order."),
+    layouts_dir: Optional[Path] = typer.Option(None, "--layouts", help="Your own layouts folder (default: the manifest's layouts:, else ./layouts when it exists)."),
+) -> int:
+    """Build one personalised handout per roster row, routine and layout, plus the class card sheets."""
+    from .batch import parse_shard, run_batch
+
+    part = parse_shard(shard)
+    own = own_layouts(layouts_dir) if layouts_dir is not None else None
+    if own is None and layouts_dir is None and DEFAULT_LAYOUTS.is_dir():
+        own = None if _manifest_names_layouts(manifest) else DEFAULT_LAYOUTS
+    summary = run_batch(manifest, jobs=jobs, force=force, shard=part, combined=combined, layouts=own)
+    return summary.exit_code
+
+
+def _manifest_names_layouts(manifest: Path) -> bool:
+    """Whether the manifest has its own ``layouts:`` (which then wins over ./layouts)."""
+    from .yamlio import load_yaml
 
     try:
-        content = load_content([content_dir])
-        library = LayoutLibrary(layouts_dir)
-        layouts = library.describe()
-    except HandoutsError as exc:
-        fail(exc)
+        data = load_yaml(manifest).data
+    except HandoutsError:
+        return False  # the batch reports the manifest's problems itself
+    return isinstance(data, dict) and bool(data.get("layouts"))
+
+
+@app.command("list")
+@command
+def list_(
+    content_dir: Path = typer.Option(DEFAULT_CONTENT, "--content", help="Content folder."),
+    layouts_dir: Optional[Path] = typer.Option(None, "--layouts", help=LAYOUTS_HELP),
+) -> None:
+    """List routines (id, audience, steps, title) and layouts (shipped or your own)."""
+    from .content import load_content
+
+    content = load_content([content_dir])
+    lib = library(layouts_dir)
+    layouts = lib.describe()
     typer.echo("Routines:")
     width = max(len(d.id) for d in content.routines)
     for doc in sorted(content.routines, key=lambda d: d.id):
         r = doc.routine
         typer.echo(f"  {doc.id:<{width}}  {r.audience.value:<9}  {len(r.all_steps):>2} steps  {r.title}")
     typer.echo("Layouts:")
-    lwidth = max((len(n) for n, _ in layouts), default=0)
-    for name, kind in layouts:
-        typer.echo(f"  {name:<{lwidth}}  {kind}")
+    lwidth = max((len(n) for n, _, _ in layouts), default=0)
+    for name, kind, description in layouts:
+        origin = "own" if lib.origin(name) == "own" else "shipped"
+        typer.echo(f"  {name:<{lwidth}}  {kind:<7}  {origin:<7}  {description}".rstrip())
 
 
 @app.command()
+@command
 def schema(
     which: str = typer.Argument("routine", help="routine, clinic, layout or batch."),
 ) -> None:
     """Print the JSON Schema of a content, layout or batch manifest file."""
-    settle()
-    from .batch_models import BatchManifest
+    from .batch.manifest import BatchManifest
     from .layout_models import layout_file_schema
     from .models import Clinic, Routine
 
@@ -208,35 +229,59 @@ def schema(
         "batch": BatchManifest.model_json_schema,
     }
     if which not in schemas:
-        fail(HandoutsError(f"unknown schema '{which}'; choose one of: {', '.join(schemas)}"))
+        raise HandoutsError(Problem("handouts", None, "", f"unknown schema '{which}'; choose one of: {', '.join(schemas)}"))
     typer.echo(json.dumps(schemas[which](), indent=2, ensure_ascii=False))
 
 
 @app.command()
+@command
 def check(
     paths: Optional[list[Path]] = typer.Argument(None, help="Routine files or folders (default: content/)."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON (stable shape, version 1)."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 on warnings too, not only on errors."),
     layout: str = typer.Option("handout-a4", "--layout", "-l", help="Layout whose sections the PEMAT items judge."),
-) -> None:
+    layouts_dir: Optional[Path] = typer.Option(None, "--layouts", help=LAYOUTS_HELP),
+) -> int:
     """Check reading level, medical terms, safety rules and PEMAT-P items of each routine."""
-    settle()
     from .checks import check_routine, format_report, report_json
     from .content import load_content
-    from .layouts import LayoutLibrary
+    from .pipeline.preflight import preflight
 
-    try:
-        content = load_content(list(paths) if paths else [DEFAULT_CONTENT])
-        sections = [s.value for s in LayoutLibrary().get(layout).sections]
-    except HandoutsError as exc:
-        fail(exc)
+    content = load_content(list(paths) if paths else [DEFAULT_CONTENT])
+    sections = [s.value for s in library(layouts_dir).get(layout).sections]
     checks = [check_routine(doc, sections) for doc in sorted(content.routines, key=lambda d: d.id)]
     if as_json:
         typer.echo(json.dumps(report_json(checks, layout), indent=2, ensure_ascii=False))
     else:
         typer.echo(format_report(checks))
+    # Characters no font prints are not part of the report, but a build refuses them all the same.
+    glyphs = [p for p in preflight(content.routines, content.clinic, content.clinic_path)
+              if not _is_safety(p)]
+    if glyphs:
+        raise HandoutsError(glyphs)
     if any(c.errors for c in checks) or (strict and any(c.warnings for c in checks)):
-        raise typer.Exit(code=1)
+        return 1
+    return 0
+
+
+def _is_safety(problem: Problem) -> bool:
+    from .checks.safety import known_rule_ids
+
+    return problem.message.split(":", 1)[0] in set(known_rule_ids()) | {"unknown-waiver"}
+
+
+@app.command()
+@command
+def init(
+    folder: Path = typer.Argument(Path("."), help="Folder to set up (default: the current folder)."),
+) -> None:
+    """Write a starter clinic folder that builds as it is: clinic profile, a sample routine,
+    a layout in your colours, and a class batch with a three-row roster."""
+    from .starter import write_starter
+
+    for path in write_starter(folder):
+        typer.echo(str(path))
+    typer.echo("next: edit content/clinic.yaml, then run 'handouts build' here")
 
 
 def settle() -> None:
@@ -251,12 +296,7 @@ def settle() -> None:
 
 
 def main() -> None:
-    """Console-script entry point.
-
-    The garbage collector waits until a command has loaded what it needs
-    (see :func:`settle`); on the way out, what is still alive is frozen out of
-    its reach, since the process is ending. Output is flushed and exit
-    handlers run as usual."""
+    """Console-script entry point; the collector waits until a command starts (see :func:`settle`)."""
     gc.disable()
     try:
         app()

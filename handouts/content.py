@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache
 from .errors import HandoutsError, Problem, display_path, unexpected
-from .images import image_problem, resolve
+from .images import image_problem
 from .models import Clinic, Routine
 from .validation import validate
 from .located import Located
@@ -74,17 +73,19 @@ def yaml_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-def _image_refs(data: object, loc: tuple = ()) -> list[tuple[tuple, str]]:
-    """(location, path) of every ``illustration.image`` in a routine's data."""
+def image_refs(data: object, loc: tuple = ()) -> list[tuple[tuple, str]]:
+    """(location, path) of every picture a routine or clinic file names (``illustration.image``, ``logo``)."""
     found: list[tuple[tuple, str]] = []
     if isinstance(data, dict):
         for key, value in data.items():
             if key == "illustration" and isinstance(value, dict) and isinstance(value.get("image"), str):
                 found.append((loc + (key, "image"), value["image"]))
-            found += _image_refs(value, loc + (key,))
+            elif key == "logo" and not loc and isinstance(value, str):
+                found.append(((key,), value))
+            found += image_refs(value, loc + (key,))
     elif isinstance(data, list):
         for i, value in enumerate(data):
-            found += _image_refs(value, loc + (i,))
+            found += image_refs(value, loc + (i,))
     return found
 
 
@@ -95,26 +96,16 @@ def _check_images(located: Located, refs: list[tuple[tuple, str]]) -> None:
 
 
 def load_routine(path: Path) -> RoutineDoc:
-    """A validated routine; parsed and validated once while it and its images are unchanged."""
-    return cache.cached("routine", cache.file_key(path), lambda: _read_routine(path),
-                        lambda doc: [path, *(resolve(path, ref) for _, ref in _image_refs(doc.located.data))])
-
-
-def _read_routine(path: Path) -> RoutineDoc:
+    """A validated routine whose pictures exist and can be read."""
     from .yamlio import load_yaml
 
     located = load_yaml(path)
     routine = validate(located, Routine)
-    _check_images(located, _image_refs(located.data))
+    _check_images(located, image_refs(located.data))
     return RoutineDoc(routine=routine, path=path, located=located)
 
 
 def load_clinic(path: Path) -> Clinic:
-    return cache.cached("clinic", cache.file_key(path), lambda: _read_clinic(path),
-                        lambda clinic: [path] + ([resolve(path, clinic.logo)] if clinic.logo else []))
-
-
-def _read_clinic(path: Path) -> Clinic:
     from .yamlio import load_yaml
 
     located = load_yaml(path)

@@ -59,3 +59,13 @@ Length = Annotated[float, BeforeValidator(_non_negative), WithJsonSchema(_SCHEMA
 
 def fmt_mm(points: float) -> str:
     return f"{points / MM:.1f} mm"
+
+
+def option_length(option: str, value: str) -> float:
+    """A non-negative length given on the command line; a wrong one is a problem named by its option."""
+    from .errors import HandoutsError, Problem
+
+    try:
+        return _non_negative(value)
+    except PydanticCustomError as exc:
+        raise HandoutsError(Problem(option, None, "", str(exc))) from None

@@ -370,3 +370,20 @@ def validate(located: Located, model: type[M], base: Loc = (), context: dict | N
         return model.model_validate(data, context=context)
     except ValidationError as exc:
         raise HandoutsError(problems_from(exc, located, model, base)) from None
+
+
+def validate_value(model: type[M], data: dict, names: dict[str, str]) -> M:
+    """Validate values given on the command line; each problem is named by its option (``--note``)."""
+    from pathlib import Path
+
+    clean = {k: v for k, v in data.items() if v is not None}
+    try:
+        return model.model_validate(clean)
+    except ValidationError as exc:
+        located = Located(path=Path("options"), data=clean)
+
+        def locate(loc: Loc, message: str) -> Problem:
+            key = str(loc[0]) if loc else ""
+            return Problem(names.get(key, key or "options"), None, "", message)
+
+        raise HandoutsError(problems_from(exc, located, model, locate=locate)) from None

@@ -265,7 +265,8 @@ def test_manifest_problems_name_file_line_and_field(tmp_path):
         in result.stderr
     path = manifest(tmp_path, csv, routines=("tiny-stretch", "no-such-routine"), handouts=("handout-small", "nope"))
     result = run(path, "--jobs", "1")
-    assert f"{display_path(path)}:5: handouts[2]: unknown layout 'nope'; handout layouts: handout-small" in result.stderr
+    assert (f"{display_path(path)}:5: handouts[2]: unknown layout 'nope'; handout layouts: "
+            "handout-a4, handout-large-print, handout-letter, handout-small") in result.stderr
     assert re.search(rf"{re.escape(display_path(path))}:4: routines\[2\]: no routine with id 'no-such-routine' in .*; known ids: ",
                      result.stderr)
 
@@ -373,7 +374,6 @@ def test_combined_pdf_in_roster_order_with_copies(tmp_path):
 
 
 def test_card_sheets_for_the_class(tmp_path):
-    pytest.importorskip("handouts.cards")
     csv = roster(tmp_path, "name,copies\nAna,1\nBen,2\nCy,lots\n")
     path = manifest(tmp_path, csv, handouts=(), builtin_layouts=True,
                     extra="cards: {layouts: [card-credit], sheet: a4}\n")

@@ -1,15 +1,15 @@
-"""An unchanged rerun is recognised from file bytes alone; any change takes the full path."""
+"""What a batch remembers between runs: each output's digest, size and time, and nothing it trusts blindly."""
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
 
-from handouts import batch as batch_module
-from handouts import batch_state
-from handouts.batch import run_batch
-from handouts.batch_state import Shard, previous_run_stands
+from handouts.batch import STATE_NAME, run_batch
+from handouts.batch import state as batch_state
+from handouts.batch.state import Shard, State
 
 from test_batch import CASE, manifest, roster
 
@@ -35,83 +35,83 @@ def done(tmp_path):
     return path
 
 
-def test_unchanged_rerun_needs_no_models(done, monkeypatch):
-    def no_loading(*a, **k):
-        raise AssertionError("an unchanged rerun must not load the batch")
-
-    monkeypatch.setattr(batch_module, "load_batch", no_loading)
-    summary = run_batch(done, jobs=1, reporter=Quiet())
-    assert (summary.total, summary.skipped, summary.built, summary.failed) == (3, 3, 0, 0)
+def rerun(path):
+    summary = run_batch(path, jobs=1, reporter=Quiet())
+    return summary.built, summary.skipped, summary.failed
 
 
-@pytest.mark.parametrize("change", [
-    "roster", "routine", "layout", "manifest", "new content file", "output replaced", "output deleted",
-    "temporary file left", "tool changed",
+def test_unchanged_rerun_builds_nothing(done):
+    assert rerun(done) == (0, 3, 0)
+
+
+@pytest.mark.parametrize("change, rebuilt", [
+    ("one roster row", 1),
+    ("routine", 3),
+    ("layout", 3),
+    ("manifest note", 3),
+    ("output replaced", 1),
+    ("output deleted", 1),
+    ("tool changed", 3),
 ])
-def test_any_change_takes_the_full_path(done, monkeypatch, change):
+def test_a_change_rebuilds_exactly_what_it_touches(done, monkeypatch, change, rebuilt):
     folder = done.parent
     out = folder / "out"
-    if change == "roster":
+    if change == "one roster row":
         (folder / "roster.csv").write_text("name\nAna\nBen\nCarla\n")
     elif change == "routine":
         f = folder / "content" / "tiny-stretch.yaml"
-        f.write_text(f.read_text() + "\n# a comment changes the bytes\n")
+        f.write_text(f.read_text().replace("title: ", "title: New ", 1))
     elif change == "layout":
         f = next((folder / "layouts").glob("*.yaml"))
-        f.write_text(f.read_text() + "\n# edited\n")
-    elif change == "manifest":
+        f.write_text(f.read_text().replace("min_font_size: 9pt", "min_font_size: 8pt"))
+    elif change == "manifest note":
         done.write_text(done.read_text() + "note: Bring water.\n")
-    elif change == "new content file":
-        (folder / "content" / "another.yaml").write_text("id: another\n")
     elif change == "output replaced":
         next(out.glob("*.pdf")).write_bytes(b"%PDF-1.4 not really")
     elif change == "output deleted":
         next(out.glob("*.pdf")).unlink()
-    elif change == "temporary file left":
-        name = next(out.glob("*.pdf")).name
-        (out / f".{name}.abc123.part").write_bytes(b"half")
     elif change == "tool changed":
-        monkeypatch.setattr(batch_state, "tool_fingerprint", lambda: "another version")
-    assert previous_run_stands(done, Shard(), combined=False) is None
+        batch_state.tool_fingerprint.cache_clear()
+        monkeypatch.setattr(batch_state, "__version__", "another version")
+    built, skipped, failed = rerun(done)
+    batch_state.tool_fingerprint.cache_clear()
+    assert (built, failed) == (rebuilt, 0)
+    assert built + skipped == 3
 
 
-def test_other_options_are_not_the_same_run(done):
-    assert previous_run_stands(done, Shard(), combined=False) is not None
-    assert previous_run_stands(done, Shard(), combined=True) is None
-    assert previous_run_stands(done, Shard(0, 2), combined=False) is None
+def test_a_comment_alone_changes_nothing_printed(done):
+    f = done.parent / "content" / "tiny-stretch.yaml"
+    f.write_text(f.read_text() + "\n# a note to the author\n")
+    assert rerun(done) == (0, 3, 0)
 
 
-def test_a_run_with_failures_records_no_shortcut(tmp_path):
-    csv = roster(tmp_path, "name,copies\nAna,1\nBen,lots\n")
-    path = manifest(tmp_path, csv)
-    summary = run_batch(path, jobs=1, reporter=Quiet())
-    assert summary.failed == 1
-    assert previous_run_stands(path, Shard(), combined=False) is None
-    again = run_batch(path, jobs=1, reporter=Quiet())
-    assert again.failed == 1, "the failure is reported again, not hidden by a shortcut"
+@pytest.mark.parametrize("garbage", [
+    b"",
+    b"not json",
+    b"[1, 2, 3]",
+    b'{"format": 1, "items": [1]}',
+    b'{"format": 1, "items": {"ana--tiny-stretch--handout-small.pdf": "x"}}',
+    b'{"format": 1, "items": {"../../etc/passwd": {"digest": 1, "size": "big"}}}',
+    b'{"format": 99, "items": {}}',
+    b"\xff\xfe\x00garbage",
+])
+def test_a_damaged_state_file_only_means_rebuilding(done, garbage):
+    (done.parent / "out" / f"{STATE_NAME}.json").write_bytes(garbage)
+    assert rerun(done) == (3, 0, 0)
+    assert rerun(done) == (0, 3, 0)
 
 
-def test_a_later_failure_withdraws_the_shortcut(done):
-    assert previous_run_stands(done, Shard(), combined=False) is not None
-    (done.parent / "roster.csv").write_text("name,copies\nAna,1\nBen,lots\nCara,1\n")
-    summary = run_batch(done, jobs=1, reporter=Quiet())
-    assert summary.failed == 1
-    (done.parent / "roster.csv").write_text("name\nAna\nBen\nCara\n")
-    assert previous_run_stands(done, Shard(), combined=False) is None
+def test_state_file_names_only_outputs_and_digests(done):
+    data = json.loads((done.parent / "out" / f"{STATE_NAME}.json").read_text())
+    assert set(data) == {"format", "tool", "items"}
+    assert sorted(data["items"]) == sorted(p.name for p in (done.parent / "out").glob("*.pdf"))
+    for entry in data["items"].values():
+        assert set(entry) == {"digest", "size", "mtime_ns"}
 
 
-def test_the_command_answers_an_unchanged_rerun_without_heavy_imports(done):
-    """The point of the shortcut: no models, layouts, fonts or renderer are loaded."""
-    import subprocess
-    import sys
-
-    script = (
-        "import sys\n"
-        "from handouts.cli import app\n"
-        f"try:\n    app(['batch', {str(done)!r}], standalone_mode=False)\n"
-        "except SystemExit:\n    pass\n"
-        "print(sorted(m for m in ('reportlab', 'handouts.models', 'handouts.layouts', 'handouts.batch') if m in sys.modules))\n"
-    )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=done.parent)
-    assert "built 0, up to date 3, failed 0 of 3" in result.stdout, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "[]"
+def test_state_of_another_shard_counts_but_is_not_rewritten(done):
+    out = done.parent / "out"
+    own = State(out, Shard(1, 2))
+    assert own.path.name == f"{STATE_NAME}.shard-1-of-2.json"
+    name = next(out.glob("*.pdf")).name
+    assert own.known[name] and name not in own.own

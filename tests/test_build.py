@@ -101,7 +101,7 @@ def test_routine_given_as_a_file_path(tmp_path, monkeypatch):
 
 def test_layout_given_as_a_file_path_is_named_by_its_stem(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
-    result = run("build", "partner-neck", "-l", str(ROOT / "layouts" / "handout-letter.yaml"), "--out", str(tmp_path))
+    result = run("build", "partner-neck", "-l", str(ROOT / "handouts" / "data" / "layouts" / "handout-letter.yaml"), "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
     assert [p.name for p in tmp_path.iterdir()] == ["partner-neck--handout-letter.pdf"]
 
@@ -118,11 +118,11 @@ def test_personalisation_and_note(tmp_path, monkeypatch):
 
 def test_build_reads_the_content_once(tmp_path, monkeypatch):
     """The quality lines use the routines the build loaded, not a second reading of the folder."""
-    import handouts.build
+    import handouts.pipeline.plan
 
     calls = []
-    real = handouts.build.load_content
-    monkeypatch.setattr(handouts.build, "load_content", lambda *a, **k: calls.append(a) or real(*a, **k))
+    real = handouts.pipeline.plan.load_content
+    monkeypatch.setattr(handouts.pipeline.plan, "load_content", lambda *a, **k: calls.append(a) or real(*a, **k))
     monkeypatch.chdir(ROOT)
     result = run("build", "partner-neck", "-l", "handout-a4", "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
@@ -134,8 +134,8 @@ def _broken_render(*args, **kwargs):
     raise RuntimeError("drawing failed")
 
 
-def test_when_drawing_fails_the_checks_say_why(tmp_path, monkeypatch):
-    """The checks run beside the rendering; if both fail, the checks' plain message is the one shown."""
+def test_checks_come_before_drawing(tmp_path, monkeypatch):
+    """A routine the preflight refuses is never drawn: its plain message is the one shown."""
     import handouts.render.handout
 
     content_with(tmp_path, CHECKS / "neck-red-flags.yaml")
@@ -147,36 +147,34 @@ def test_when_drawing_fails_the_checks_say_why(tmp_path, monkeypatch):
     assert "RuntimeError" not in result.output and not (tmp_path / "out").exists()
 
 
-def test_a_drawing_failure_the_checks_do_not_explain_is_not_hidden(tmp_path, monkeypatch):
+def test_an_unexpected_drawing_failure_is_one_plain_line_and_writes_nothing(tmp_path, monkeypatch):
     import handouts.render.handout
 
     monkeypatch.chdir(ROOT)
     monkeypatch.setattr(handouts.render.handout, "render_handout", _broken_render)
     result = run("build", "partner-neck", "-l", "handout-a4", "--out", str(tmp_path / "out"))
-    assert isinstance(result.exception, RuntimeError)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == ["handouts: internal error (RuntimeError: drawing failed); please report this"]
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("background", ["on", "off"])
-def test_checks_beside_the_rendering_change_nothing(tmp_path, monkeypatch, background):
-    """With the checks in a child process or in this one: the same files, bytes and quality lines."""
-    import os
-
-    from handouts.background import can_fork
-    from handouts.build import build, load_selection, quality_line
-    from handouts.models import Personalisation
-
+def test_a_second_build_gives_the_same_bytes(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
-    monkeypatch.setenv("HANDOUTS_BACKGROUND", background)
-    monkeypatch.setenv("HANDOUTS_CACHE", "off")  # every check is worked out afresh
-    forks = []
-    real_fork = os.fork
-    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())
-    selection = load_selection(["partner-neck", "self-neck-back"], Path("content"))
-    built = build([], ["handout-a4"], tmp_path, Personalisation(for_name="Ana"), selection=selection, quality=True)
-    assert [p.name for p in built.paths] == ["partner-neck--handout-a4.pdf", "self-neck-back--handout-a4.pdf"]
-    assert built.quality == [quality_line(doc) for doc in selection[1]]
-    again = build([], ["handout-a4"], tmp_path / "again", Personalisation(for_name="Ana"), selection=selection)
-    assert again.quality == []
-    assert [p.read_bytes() for p in again.paths] == [p.read_bytes() for p in built.paths]
-    assert len(forks) == (2 if background == "on" and can_fork() else 0)  # one per build, never with it off
+    for out in ("a", "b"):
+        result = run("build", "partner-neck", "self-neck-back", "-l", "handout-a4", "--for", "Ana",
+                     "--out", str(tmp_path / out))
+        assert result.exit_code == 0, result.output
+    for name in ("partner-neck--handout-a4.pdf", "self-neck-back--handout-a4.pdf"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_nothing_is_written_under_the_home_folder(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.chdir(ROOT)
+    for args in (["build", "partner-neck", "-l", "handout-a4"], ["card", "partner-neck", "-l", "card-credit"]):
+        result = run(*args, "--out", str(tmp_path / "out"))
+        assert result.exit_code == 0, result.output
+    assert list(home.rglob("*")) == []

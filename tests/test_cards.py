@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from handouts.cards import build_cards, render_card_pdf, render_sheet_for_many
+from handouts.pipeline.render import render_card_pdf, render_sheet_for_many
+from handouts.pipeline.run import build_cards
 from handouts.cli import app
 from handouts.content import load_content
 from handouts.errors import HandoutsError
@@ -17,7 +18,7 @@ from pdfcheck import glyphs, page_boxes
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 FIXTURES = ROOT / "tests" / "cases" / "cards"
-LIBRARY = LayoutLibrary(ROOT / "layouts")
+LIBRARY = LayoutLibrary()
 
 
 @pytest.fixture(autouse=True)
@@ -92,7 +93,8 @@ def test_calibration_sheet(runner, tmp_path):
     (["--bleed", "lots"], "--bleed: 'lots' is not a length; write e.g. 3mm, 0.125in, 1cm or 8pt"),
     (["--bleed", "30mm"], "--bleed: 30.0 mm is not a bleed; use 0 to 10 mm, usually 3mm"),
     (["--copies", "2"], "--copies: copies are for sheets; add --sheet a4 (or letter, ...)"),
-    (["--sheet", "a4", "--copies", "0"], "--copies: must be 1 or more"),
+    (["--sheet", "a4", "--copies", "0"], "--copies: must be 1 to 500"),
+    (["--sheet", "a4", "--copies", "100000"], "--copies: must be 1 to 500"),
     (["--calibration"], "--calibration: needs a sheet to test; add --sheet a4 (or letter, ...)"),
     (["self-neck-back", "--calibration", "--sheet", "a4"],
      "--calibration: prints a test sheet only; leave out the routine names"),
@@ -101,9 +103,9 @@ def test_calibration_sheet(runner, tmp_path):
      "(choose a layout of that size)"),
     (["-l", "card-business-us", "--sheet", "avery-5371", "--bleed", "3mm"],
      "--bleed: avery-5371 cards are pre-cut and touch each other, so there is no room for bleed; leave --bleed out"),
-    (["-l", "handout-a4"], "layouts/handout-a4.yaml: kind: layout 'handout-a4' is a handout layout; choose one of: "
+    (["-l", "handout-a4"], "--layout: layout 'handout-a4' is a handout layout; card layouts: "
                            "card-a6, card-business-us, card-credit, card-foldout, card-index"),
-    (["-l", "card-base"], "layouts/card-base.yaml: kind: layout 'card-base' is abstract; choose one of: "
+    (["-l", "card-base"], "--layout: layout 'card-base' is abstract (a base for other layouts); card layouts: "
                           "card-a6, card-business-us, card-credit, card-foldout, card-index"),
     (["no-such-routine", "-l", "card-credit"], "no-such-routine: no routine with this id or path; known ids: "
                                                "clinical-neck, partner-back, partner-neck, self-neck-back, self-neck-tools"),
@@ -201,7 +203,7 @@ def test_card_layout_rules(runner, tmp_path, monkeypatch, extra, message):
 
 def test_a_handout_layout_takes_no_card_block(runner, tmp_path, monkeypatch):
     (tmp_path / "layouts").mkdir()
-    base = (ROOT / "layouts" / "handout-base.yaml").read_text(encoding="utf-8").replace("abstract: true\n", "")
+    base = (ROOT / "handouts" / "data" / "layouts" / "handout-base.yaml").read_text(encoding="utf-8").replace("abstract: true\n", "")
     (tmp_path / "layouts" / "h.yaml").write_text(base + "card: {panels: 2}\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["validate", "layouts/h.yaml"])
@@ -234,16 +236,16 @@ def test_a_routine_that_breaks_a_safety_rule_gets_no_card(runner, tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-def test_when_a_card_fails_to_draw_the_checks_say_why(runner, tmp_path, monkeypatch):
-    import handouts.cards
+def test_a_routine_the_checks_refuse_is_never_drawn(runner, tmp_path, monkeypatch):
+    import handouts.pipeline.render
 
     def broken(*args, **kwargs):
         raise RuntimeError("drawing failed")
 
-    monkeypatch.setattr(handouts.cards, "_render_job", broken)
+    monkeypatch.setattr(handouts.pipeline.render, "_render_cards", broken)
     content = _content_with(tmp_path, ROOT / "tests" / "cases" / "checks" / "neck-red-flags.yaml")
     result = run(runner, "--content", str(content), "--layout", "card-credit", "--out", str(tmp_path / "out"))
-    assert result.exit_code == 1 and "neck-red-flags.yaml" in result.output
+    assert result.exit_code == 1 and "neck-red-flags.yaml" in result.output and "RuntimeError" not in result.output
     clean = run(runner, "partner-neck", "--layout", "card-credit", "--out", str(tmp_path / "out"))
-    assert isinstance(clean.exception, RuntimeError)
+    assert clean.exit_code == 1 and "internal error (RuntimeError: drawing failed)" in clean.stderr
     assert not (tmp_path / "out").exists()

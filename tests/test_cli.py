@@ -33,7 +33,7 @@ def test_validate_good_content_and_layouts_by_default(runner, monkeypatch, tmp_p
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["validate"])
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == "ok: 2 routine(s), 4 layout file(s) valid.\n"
+    assert result.stdout == "ok: 2 routine(s), 4 layout file(s), 10 shipped layout(s) valid.\n"
 
 
 def test_validate_single_files(runner, monkeypatch):
@@ -96,8 +96,10 @@ def test_list_shows_each_routine_with_its_step_count(runner, monkeypatch):
     assert neck.split()[:4] == ["neck-ease", "self", "2", "steps"] and neck.endswith("Ease a stiff neck")
     assert rub.split()[:4] == ["shoulder-rub", "partner", "3", "steps"]
     assert lines.index(neck) < lines.index(rub)
-    layouts = lines[lines.index("Layouts:") + 1:]
-    assert [line.split()[0] for line in layouts] == ["child", "grandchild", "letter"]
+    layouts = {line.split()[0]: line.split()[1:3] for line in lines[lines.index("Layouts:") + 1:]}
+    assert layouts["child"] == ["handout", "own"] and layouts["letter"] == ["handout", "own"]
+    assert layouts["handout-a4"] == ["handout", "shipped"] and layouts["card-credit"] == ["card", "shipped"]
+    assert "base" not in layouts and "handout-base" not in layouts
 
 
 def test_list_bad_content_exits_1(runner, monkeypatch, tmp_path):
@@ -127,9 +129,11 @@ def real_routines() -> list[Path]:
 @pytest.mark.skipif(not real_routines(), reason="content/ has no routines yet")
 def test_real_content_and_layouts_validate(runner, monkeypatch):
     monkeypatch.chdir(REPO)
-    result = runner.invoke(app, ["validate", "content", "layouts"])
+    result = runner.invoke(app, ["validate"])
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.startswith(f"ok: {len(real_routines())} routine(s), ")
+    shipped = len(list((REPO / "handouts" / "data" / "layouts").glob("*.yaml")))
+    assert result.stdout == (f"ok: {len(real_routines())} routine(s), 0 layout file(s), 1 batch manifest(s), "
+                             f"{shipped} shipped layout(s) valid.\n")
 
 
 # ---------------------------------------------------------------- schema

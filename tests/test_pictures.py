@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from handouts.build import build_handouts
+from handouts.pipeline.run import build_handouts
 from handouts.content import load_content
 from handouts.layouts import LayoutLibrary
 from handouts.models import Personalisation
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = load_content([ROOT / "content"])
-LIBRARY = LayoutLibrary(ROOT / "layouts")
+LIBRARY = LayoutLibrary()
 
 
 def body_map_forms(pdf: Path) -> list[tuple[int, str, list[float]]]:

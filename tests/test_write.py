@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from handouts.write import write_atomic
+from handouts.pipeline.write import write_atomic
 
 
 def test_written_file_has_normal_permissions(tmp_path):

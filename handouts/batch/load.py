@@ -1,0 +1,228 @@
+"""Loading a batch as a whole: manifest, roster, layouts, routines, clinic.
+
+A problem of the batch as a whole (the manifest, the roster's header, an
+unknown layout or routine, the clinic profile) stops it here, before any file
+is touched; a routine that fails to load fails only the items that print it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..content import RoutineDoc, kind_of, load_clinic, load_routine, yaml_files
+from ..errors import HandoutsError, Problem, display_path, unexpected
+from ..layout_models import Layout
+from ..layouts import LayoutChoice, LayoutLibrary
+from ..located import Located
+from ..models import Clinic
+from ..yamlio import load_yaml
+from .manifest import BatchManifest, load_manifest, pattern_fields
+from .roster import Roster, read_roster
+
+
+@dataclass
+class Batch:
+    """Everything a batch is made of, loaded and checked as a whole."""
+
+    path: Path
+    located: Located
+    manifest: BatchManifest
+    roster: Roster
+    out_dir: Path
+    library: LayoutLibrary
+    handout_layouts: dict[str, Layout]
+    routines: dict[str, RoutineDoc]
+    broken: dict[str, list[Problem]]
+    clinic: Clinic | None
+    clinic_path: Path | None
+    card_layouts: dict[str, Layout] = field(default_factory=dict)
+
+
+def _guess_id(path: Path) -> str:
+    """The id a broken routine file was meant to have: its ``id:`` if readable, else the file name."""
+    try:
+        data = load_yaml(path).data
+        if isinstance(data, dict) and isinstance(data.get("id"), str):
+            return data["id"].strip()
+    except Exception:  # noqa: BLE001 - the file's own problem is reported separately
+        pass
+    return path.stem
+
+
+def _load_routines(folder: Path, wanted: set[str]) -> tuple[dict[str, RoutineDoc], dict[str, list[Problem]], list[Path]]:
+    """Routines by id, broken routines by (guessed) id, and clinic files.
+
+    Files named after a wanted id are read first; the rest of the folder only when
+    an id is still missing, so a large content folder does not slow every batch."""
+    files = [f for f in yaml_files([folder]) if kind_of(f) in ("routine", "clinic")]
+    clinics = [f for f in files if kind_of(f) == "clinic"]
+    routine_files = [f for f in files if kind_of(f) == "routine"]
+    first = [f for f in routine_files if f.stem in wanted]
+    rest = [f for f in routine_files if f.stem not in wanted]
+    docs: dict[str, RoutineDoc] = {}
+    broken: dict[str, list[Problem]] = {}
+
+    def load(batch_files: list[Path]) -> None:
+        for f in batch_files:
+            try:
+                doc = load_routine(f)
+            except HandoutsError as exc:
+                broken.setdefault(_guess_id(f), []).extend(exc.problems)
+                continue
+            except Exception as exc:  # noqa: BLE001 - one odd file fails only its own routine
+                broken.setdefault(_guess_id(f), []).append(unexpected(f, exc))
+                continue
+            if doc.id in docs:
+                other = docs[doc.id]
+                broken.setdefault(doc.id, []).append(doc.located.problem(
+                    ("id",), f"routine id '{doc.id}' is already used by {display_path(other.path)}; ids must be unique"))
+            else:
+                docs[doc.id] = doc
+
+    load(first)
+    if not wanted <= set(docs) | set(broken):
+        load(rest)
+    return docs, broken, clinics
+
+
+def load_batch(path: Path, layouts: Path | None = None) -> Batch:
+    """Read and check the manifest and everything it names; any problem here stops the batch.
+
+    ``layouts`` (the command's ``--layouts``) wins over the manifest's ``layouts:``."""
+    from ..pipeline.preflight import clinic_problems
+    from ..text import glyph_problems
+
+    located = load_yaml(path)
+    manifest = load_manifest(located)
+    problems: list[Problem] = []
+    base = path.parent
+
+    def where(loc: tuple, message: str) -> None:
+        problems.append(located.problem(loc, message))
+
+    fields = pattern_fields(manifest.file_name)
+    if "name" not in fields and "row" not in fields:
+        where(("file_name",), "needs {name} or {row}, so each student gets their own file")
+    if len(manifest.routines) > 1 and "routine" not in fields:
+        where(("file_name",), "needs {routine}: the batch has more than one routine")
+    if len(manifest.handouts) > 1 and "layout" not in fields:
+        where(("file_name",), "needs {layout}: the batch has more than one handout layout")
+    for i, rid in enumerate(manifest.routines):
+        if rid in manifest.routines[:i]:
+            where(("routines", i), f"'{rid}' is listed twice")
+    if not manifest.handouts and manifest.cards is None:
+        where(("handouts",), "is empty and there are no cards: the batch would build nothing")
+    problems += glyph_problems({k: getattr(manifest, k) for k in ("date", "clinician", "note") if getattr(manifest, k)},
+                               located.name, located.line_of)
+
+    # layouts: the command's folder, else the manifest's, on top of the shipped ones
+    layouts_dir = layouts
+    if layouts_dir is None and manifest.layouts:
+        layouts_dir = base / manifest.layouts
+        if not layouts_dir.is_dir():
+            where(("layouts",), f"folder {display_path(layouts_dir)} does not exist")
+            layouts_dir = None
+    library = LayoutLibrary(layouts_dir)
+    handout_layouts: dict[str, Layout] = {}
+    for i, name in enumerate(manifest.handouts):
+        layout = _layout(library, name, "handout", ("handouts", i), where, problems)
+        if layout is not None:
+            handout_layouts[name] = layout
+    card_layouts: dict[str, Layout] = {}
+    if manifest.cards is not None:
+        card_layouts = _card_layouts(library, manifest, where, problems)
+
+    # roster
+    roster_path = base / manifest.roster
+    roster = None
+    try:
+        roster = read_roster(roster_path, list(manifest.routines))
+    except HandoutsError as exc:
+        problems.extend(exc.problems)
+
+    # routines (and their translations the roster asks for)
+    content_dir = base / manifest.content
+    docs: dict[str, RoutineDoc] = {}
+    broken: dict[str, list[Problem]] = {}
+    clinic_files: list[Path] = []
+    if not content_dir.is_dir():
+        where(("content",), f"folder {display_path(content_dir)} does not exist")
+    else:
+        languages = {row.student.language for row in (roster.rows if roster else []) if row.student and row.student.language}
+        wanted = set(manifest.routines) | {variant_id(r, lang) for r in manifest.routines for lang in languages}
+        docs, broken, clinic_files = _load_routines(content_dir, wanted)
+        for i, rid in enumerate(manifest.routines):
+            if rid not in docs and rid not in broken:
+                known = ", ".join(sorted(docs)) or "none"
+                where(("routines", i), f"no routine with id '{rid}' in {display_path(content_dir)}; known ids: {known}")
+
+    # clinic
+    clinic: Clinic | None = None
+    clinic_path: Path | None = None
+    if manifest.clinic is not None:
+        clinic_path = base / manifest.clinic
+        if not clinic_path.is_file():
+            where(("clinic",), f"clinic profile {display_path(clinic_path)} does not exist")
+            clinic_path = None
+    elif len(clinic_files) > 1:
+        where(("clinic",), "the content folder holds several clinic profiles ("
+              + ", ".join(display_path(f) for f in clinic_files) + "); name one with clinic:")
+    elif clinic_files:
+        clinic_path = clinic_files[0]
+    if clinic_path is not None:
+        try:
+            clinic = load_clinic(clinic_path)
+            problems += clinic_problems(clinic, clinic_path)
+        except HandoutsError as exc:
+            problems.extend(exc.problems)
+
+    if problems:
+        raise HandoutsError(sorted(dict.fromkeys(problems), key=lambda p: (p.file, p.line or 0)))
+    assert roster is not None
+    return Batch(path=path, located=located, manifest=manifest, roster=roster, out_dir=base / manifest.out,
+                 library=library, handout_layouts=handout_layouts, routines=docs, broken=broken,
+                 clinic=clinic, clinic_path=clinic_path, card_layouts=card_layouts)
+
+
+def _layout(library: LayoutLibrary, name: str, kind: str, loc: tuple, where, problems: list[Problem]) -> Layout | None:
+    try:
+        return library.choose(name, kind)[1]
+    except LayoutChoice as exc:
+        where(loc, str(exc))
+    except HandoutsError as exc:
+        problems.extend(exc.problems)
+    return None
+
+
+def _card_layouts(library: LayoutLibrary, manifest: BatchManifest, where, problems: list[Problem]) -> dict[str, Layout]:
+    """The card layouts, checked against the sheet: a card that does not fit stops the batch."""
+    from ..pipeline.render import card_imposition
+    from ..render.sheet import check_options
+
+    cards = manifest.cards
+    assert cards is not None
+    found: dict[str, Layout] = {}
+    for i, name in enumerate(cards.layouts):
+        layout = _layout(library, name, "card", ("cards", "layouts", i), where, problems)
+        if layout is not None:
+            found[name] = layout
+    try:
+        check_options(cards.sheet, cards.bleed, cards.flip)
+    except HandoutsError as exc:
+        for p in exc.problems:
+            option = p.file.lstrip("-") if p.file in ("--sheet", "--bleed", "--flip") else "sheet"
+            where(("cards", option), p.message.replace("leave --bleed out", "set bleed: 0"))
+        return found
+    for i, (name, layout) in enumerate(found.items()):
+        try:
+            card_imposition(layout, cards.sheet, cards.bleed, cards.flip, name)
+        except HandoutsError as exc:
+            for p in exc.problems:
+                where(("cards", "layouts", cards.layouts.index(name)), p.message)
+    return found
+
+
+def variant_id(routine_id: str, language: str) -> str:
+    """The id of a routine's translation: ``partner-neck`` in ``es`` is ``partner-neck-es``."""
+    return f"{routine_id}-{language.lower()}"

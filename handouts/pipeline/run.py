@@ -1,0 +1,75 @@
+"""Commands that write everything or nothing: preflight, render every job, then write.
+
+Nothing is written until every requested document has rendered and the
+preflight found nothing wrong, so a bad routine, layout or option never leaves
+a mix of new and stale files behind; each file is then replaced atomically.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..content import ContentSet
+from ..errors import HandoutsError, Problem
+from ..layouts import LayoutLibrary
+from ..models import Personalisation
+from .jobs import Job, SheetOptions
+from .plan import card_layouts, check_card_options, choose_layouts, plan_calibration, plan_cards, plan_handouts, select
+from .preflight import preflight
+from .render import render
+from .write import write_atomic
+
+
+def run_jobs(jobs: list[Job], content: ContentSet) -> list[Path]:
+    """Check, draw and write ``jobs``; every problem is raised before the first file is written."""
+    docs = [doc for job in jobs for doc in job.docs]
+    personals = {id(job.personal): job.personal for job in jobs if not job.personal.is_empty}
+    problems = preflight(docs, content.clinic, content.clinic_path, personals.values())
+    if problems:
+        raise HandoutsError(problems)
+    rendered: list[tuple[Path, bytes]] = []
+    failed: list[Problem] = []
+    for job in jobs:
+        try:
+            rendered.append((job.out, render(job, content.clinic, content.clinic_path)))
+        except HandoutsError as exc:
+            failed += exc.problems
+    if failed:
+        raise HandoutsError(list(dict.fromkeys(failed)))
+    for path, pdf in rendered:
+        write_atomic(path, pdf)
+    return [path for path, _ in rendered]
+
+
+def handout_request(routines: list[str], layout_names: list[str], out_dir: Path,
+                    personal: Personalisation | None = None, content_dir: Path = Path("content"),
+                    library: LayoutLibrary | None = None) -> tuple[list[Job], ContentSet]:
+    """The jobs of ``handouts build``: routines (ids or files; none: all) × handout layouts (none: all)."""
+    library = library or LayoutLibrary()
+    chosen = choose_layouts(library, layout_names or library.buildable("handout"), "handout")
+    selection = select(routines, content_dir)
+    return plan_handouts(selection.docs, chosen, out_dir, personal or Personalisation()), selection.content
+
+
+def build_handouts(*args, **kwargs) -> list[Path]:
+    """Build handouts (arguments as :func:`handout_request`); the paths written."""
+    return run_jobs(*handout_request(*args, **kwargs))
+
+
+def card_request(routines: list[str], layout_names: list[str], out_dir: Path, *, sheet: str | None = None,
+                 copies: int | None = None, bleed: float = 0.0, flip: str = "long", calibration: bool = False,
+                 content_dir: Path = Path("content"),
+                 library: LayoutLibrary | None = None) -> tuple[list[Job], ContentSet]:
+    """The jobs of ``handouts card``: routines × card layouts on pages or a sheet, or calibration sheets."""
+    options = SheetOptions(sheet, bleed, flip)
+    check_card_options(options, copies, calibration, routines)
+    chosen = card_layouts(library or LayoutLibrary(), layout_names, sheet)
+    if calibration:
+        return plan_calibration(chosen, out_dir, options), ContentSet()
+    selection = select(routines, content_dir)
+    return plan_cards(selection.docs, chosen, out_dir, options, copies), selection.content
+
+
+def build_cards(*args, **kwargs) -> list[Path]:
+    """Build pocket cards (arguments as :func:`card_request`); the paths written."""
+    return run_jobs(*card_request(*args, **kwargs))
