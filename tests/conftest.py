@@ -13,10 +13,8 @@ use it only on purpose, then read every changed message as a user would.
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pytest
@@ -28,22 +26,27 @@ REPO = TESTS.parent
 CASES = TESTS / "cases"
 INVALID = CASES / "invalid"
 
-# The tests share one result cache of their own (see handouts/cache.py), never
-# the user's: the first test to build a thing fills it, later ones read it.
-CACHE = os.environ["HANDOUTS_CACHE_DIR"] = tempfile.mkdtemp(prefix="handouts-test-cache-")
-
-
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    shutil.rmtree(CACHE, ignore_errors=True)
-
 
 @dataclass(frozen=True)
 class CliCase:
-    """One broken-input case folder."""
+    """One broken-input case folder; its ``case.yaml`` is read when a test first asks for it.
+
+    Collection names the cases by folder alone, so a case file that does not
+    parse fails its own test instead of stopping the whole run from collecting."""
 
     folder: Path
-    args: list[str]
-    exit_code: int
+
+    @cached_property
+    def spec(self) -> dict:
+        return YAML(typ="safe").load((self.folder / "case.yaml").read_text(encoding="utf-8"))
+
+    @property
+    def args(self) -> list[str]:
+        return [str(a) for a in self.spec["args"]]
+
+    @property
+    def exit_code(self) -> int:
+        return int(self.spec.get("exit_code", 1))
 
     @property
     def expected_path(self) -> Path:
@@ -51,11 +54,11 @@ class CliCase:
 
 
 def load_case(folder: Path) -> CliCase:
-    spec = YAML(typ="safe").load((folder / "case.yaml").read_text(encoding="utf-8"))
-    return CliCase(folder=folder, args=[str(a) for a in spec["args"]], exit_code=int(spec.get("exit_code", 1)))
+    return CliCase(folder=folder)
 
 
 def invalid_cases() -> list[CliCase]:
+    """Every case folder, found by name: nothing is read at collection time."""
     return [load_case(d) for d in sorted(INVALID.iterdir()) if (d / "case.yaml").is_file()]
 
 

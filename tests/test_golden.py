@@ -19,7 +19,7 @@ import pypdfium2
 import pytest
 from PIL import Image, ImageChops
 
-from handouts.cards import render_card_pdf
+from handouts.pipeline.render import render_card_pdf
 from handouts.content import load_content
 from handouts.layouts import LayoutLibrary
 from handouts.models import Personalisation
@@ -39,7 +39,7 @@ PERSON = Personalisation(for_name="Ana López", date="21 November 2026", note="T
 
 @lru_cache(maxsize=None)
 def _content():
-    return load_content([ROOT / "content"]), LayoutLibrary(ROOT / "layouts")
+    return load_content([ROOT / "content"]), LayoutLibrary()
 
 
 @lru_cache(maxsize=None)
