@@ -3,27 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from reportlab.graphics.shapes import Circle, Drawing, Group, Polygon, String
+from reportlab.graphics.shapes import Circle, Drawing, Polygon, String
 
 from handouts.art import REGION_VIEWS, Palette, body_map
 from handouts.models import Direction, Motion, Region
 
+from drawings import assert_inside, fills, leaves
+
 VIEW_REGIONS = [(view, region) for region in Region for view in sorted(REGION_VIEWS[region])]
 PALETTE = Palette()
-
-
-def leaves(node):
-    """Every drawn shape, with group transforms ignored (only colours and kinds matter here)."""
-    for shape in getattr(node, "contents", []):
-        if isinstance(shape, Group):
-            yield from leaves(shape)
-        else:
-            yield shape
-
-
-def fills(drawing: Drawing) -> set[str]:
-    return {s.fillColor.hexval() for s in leaves(drawing)
-            if isinstance(s, (Polygon, Circle)) and s.fillColor is not None}
 
 
 def highlight_boxes(drawing: Drawing, base: Drawing) -> list[tuple[float, ...]]:
@@ -31,13 +19,6 @@ def highlight_boxes(drawing: Drawing, base: Drawing) -> list[tuple[float, ...]]:
     plain = fills(base)
     return [tuple(round(v, 1) for v in s.getBounds()) for s in leaves(drawing)
             if isinstance(s, Polygon) and s.fillColor is not None and s.fillColor.hexval() not in plain]
-
-
-def assert_inside(d: Drawing, width: float, height: float, what: str = ""):
-    assert (d.width, d.height) == (width, height), what
-    x0, y0, x1, y1 = d.getBounds()
-    eps = 1e-6
-    assert x0 >= -eps and y0 >= -eps and x1 <= width + eps and y1 <= height + eps, f"{what}: {(x0, y0, x1, y1)}"
 
 
 # --------------------------------------------------------------------------- regions and views

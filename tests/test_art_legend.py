@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from reportlab.graphics.shapes import Drawing
 
 from handouts.art.legend import legend_items
 from handouts.models import Motion
 
-
-def assert_inside(d: Drawing, width: float, height: float, what: str = ""):
-    assert (d.width, d.height) == (width, height), what
-    x0, y0, x1, y1 = d.getBounds()
-    eps = 1e-6
-    assert x0 >= -eps and y0 >= -eps and x1 <= width + eps and y1 <= height + eps, f"{what}: {(x0, y0, x1, y1)}"
+from drawings import assert_inside
 
 
 def test_legend_items_draw_at_the_size_asked():

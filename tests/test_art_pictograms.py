@@ -3,34 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from reportlab.graphics.shapes import Circle, Drawing, Group, Polygon, String
+from reportlab.graphics.shapes import Polygon, String
 
 from handouts.art.palette import Palette
 from handouts.art.pictograms import hand_pictogram, pressure_scale
 from handouts.models import HandUse, Pressure
 
+from drawings import assert_inside, fills, leaves
+
 PALETTE = Palette()
-
-
-def leaves(node):
-    """Every drawn shape, with group transforms ignored (only colours and kinds matter here)."""
-    for shape in getattr(node, "contents", []):
-        if isinstance(shape, Group):
-            yield from leaves(shape)
-        else:
-            yield shape
-
-
-def fills(drawing: Drawing) -> set[str]:
-    return {s.fillColor.hexval() for s in leaves(drawing)
-            if isinstance(s, (Polygon, Circle)) and s.fillColor is not None}
-
-
-def assert_inside(d: Drawing, width: float, height: float, what: str = ""):
-    assert (d.width, d.height) == (width, height), what
-    x0, y0, x1, y1 = d.getBounds()
-    eps = 1e-6
-    assert x0 >= -eps and y0 >= -eps and x1 <= width + eps and y1 <= height + eps, f"{what}: {(x0, y0, x1, y1)}"
 
 
 def test_every_hand_use_has_its_own_pictogram():
