@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,12 @@ from handouts.layouts import LayoutLibrary
 from handouts.models import Personalisation
 
 ROOT = Path(__file__).resolve().parent.parent
-CONTENT = load_content([ROOT / "content"])
+ROUTINE_IDS = sorted(p.stem for p in (ROOT / "content").glob("*.yaml") if "." not in p.stem and p.stem != "clinic")
+
+
+@functools.cache
+def content():
+    return load_content([ROOT / "content"])
 LIBRARY = LayoutLibrary()
 
 
@@ -34,10 +41,10 @@ def built(tmp_path_factory):
     return {tuple(p.stem.split("--")): p for p in paths}
 
 
-@pytest.mark.parametrize("routine_id", sorted(d.id for d in CONTENT.routines))
+@pytest.mark.parametrize("routine_id", ROUTINE_IDS)
 @pytest.mark.parametrize("layout_name", ["handout-a4", "handout-large-print"])
 def test_one_picture_per_step(built, routine_id, layout_name):
-    routine = CONTENT.by_id()[routine_id].routine
+    routine = content().by_id()[routine_id].routine
     own_images = sum(1 for s in routine.all_steps if s.illustration and s.illustration.image)
     forms = body_map_forms(built[(routine_id, layout_name)])
     assert len(forms) == len(routine.all_steps) - own_images
@@ -47,7 +54,7 @@ def test_one_picture_per_step(built, routine_id, layout_name):
 @pytest.mark.parametrize("layout_name", ["handout-a4", "handout-large-print"])
 def test_pictures_are_clipped_to_the_layout_frame(built, layout_name):
     ill = LIBRARY.get(layout_name).illustrations
-    for routine_id in sorted(d.id for d in CONTENT.routines):
+    for routine_id in sorted(d.id for d in content().routines):
         for _, name, bbox in body_map_forms(built[(routine_id, layout_name)]):
             assert bbox[0] == 0 and bbox[1] == 0
             assert abs(bbox[2] - ill.width) < 0.01 and abs(bbox[3] - ill.height) < 0.01, (routine_id, name, bbox)
