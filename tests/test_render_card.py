@@ -1,40 +1,83 @@
-"""Every seed routine on every shipped card layout, read back from the PDF (one page per face)."""
+"""Every seed routine on every shipped card layout, read back from the PDF (one page per face).
+
+Each card PDF is built once (by ``handouts card``, see :func:`built`) and read
+once (:func:`facts`, :func:`page_texts`); the parametrised checks all ask the
+same parsed document. Tests of one routine with other options draw their PDF
+once too (:func:`drawn`). The case lists come from file names, so collecting
+these tests loads no content; the first test checks the names against a build.
+"""
 
 from __future__ import annotations
 
+import io
+from functools import cache
 from pathlib import Path
 
+import pdfplumber
 import pypdfium2
 import pytest
 
-from handouts.cards import build_cards, render_card_pdf
-from handouts.content import load_content
-from handouts.layouts import LayoutLibrary
+from handouts.content import ContentSet, load_content, load_routine
+from handouts.layouts import LayoutLibrary, shipped_layouts
 from handouts.models import Routine
-from handouts.render.card import CardOverflow, CueRow, compose_card, step_detail
+from handouts.pipeline.render import render_card_pdf
+from handouts.pipeline.run import build_cards
+from handouts.render.card import CardSet, CueRow, compose_card, step_detail
 from handouts.units import MM
 
-from pdfcheck import font_report, glyphs, metadata, missing_texts, normalise, overlapping_words, page_boxes, stream_text
+from pdfcheck import PdfFacts, normalise, read_facts
 
 ROOT = Path(__file__).resolve().parent.parent
-CONTENT = load_content([ROOT / "content"])
-LIBRARY = LayoutLibrary(ROOT / "layouts")
-LAYOUTS = LIBRARY.buildable("card")
-ROUTINES = sorted(doc.id for doc in CONTENT.routines)
+CONTENT_DIR = ROOT / "content"
+NOT_ROUTINES = ("clinic.yaml", ".batch.yaml")
+"""Content files that are not routines, by name: the clinic profile and batch manifests."""
+
+ROUTINES = sorted(p.stem for p in CONTENT_DIR.glob("*.yaml") if not p.name.endswith(NOT_ROUTINES))
+LAYOUTS = sorted(p.stem for p in shipped_layouts().glob("card-*.yaml") if not p.stem.endswith("-base"))
+LIBRARY = LayoutLibrary()
 CASES = [(r, l) for r in ROUTINES for l in LAYOUTS]
 FIXTURES = ROOT / "tests" / "cases" / "cards"
 TOL = 0.05  # points: glyph boxes are compared to the safe zone this closely
 
 
+@cache
+def content() -> ContentSet:
+    return load_content([CONTENT_DIR])
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> dict[tuple[str, str], Path]:
     out = tmp_path_factory.mktemp("cards")
-    paths = build_cards([], LAYOUTS, out, content_dir=ROOT / "content", library=LIBRARY)
+    paths = build_cards([], LAYOUTS, out, content_dir=CONTENT_DIR, library=LIBRARY)
     return {tuple(p.stem.split("--")): p for p in paths}  # type: ignore[misc]
 
 
+@pytest.fixture(scope="module")
+def facts(built):
+    """``facts(routine_id, layout_name)``: the built card PDF, parsed on first use and kept for the module."""
+    return cache(lambda routine_id, layout_name: read_facts(built[(routine_id, layout_name)]))
+
+
+@pytest.fixture(scope="module")
+def page_texts(built):
+    """``page_texts(routine_id, layout_name)``: each page's text of the built card PDF, read once."""
+    return cache(lambda routine_id, layout_name: _pages(built[(routine_id, layout_name)].read_bytes()))
+
+
+@cache
+def drawn(routine_id: str, layout_name: str, bleed: float = 0.0, clinic: bool = True) -> bytes:
+    """One routine's cards drawn one page per face, with options the build does not use."""
+    return render_card_pdf(routine_of(routine_id), LIBRARY.get(layout_name), content().clinic if clinic else None,
+                           bleed=bleed, layout_name=layout_name)
+
+
+@cache
+def composed(routine_id: str, layout_name: str) -> CardSet:
+    return compose_card(routine_of(routine_id), LIBRARY.get(layout_name), content().clinic, layout_name)
+
+
 def routine_of(routine_id: str) -> Routine:
-    return CONTENT.by_id()[routine_id].routine
+    return content().by_id()[routine_id].routine
 
 
 def face_size(layout_name: str) -> tuple[float, float]:
@@ -70,23 +113,21 @@ def card_lines(routine: Routine) -> list[str]:
     return lines + routine.safety.all_lines() + [s.caution for s in routine.all_steps if s.caution]
 
 
-def test_step_cautions_are_numbered_grouped_and_not_repeated():
-    from handouts.render.card import step_cautions
-
-    routine = routine_of("clinical-neck")
-    lines = step_cautions(routine)
-    numbered = {n for n, s in enumerate(routine.all_steps, start=1) if s.caution}
-    listed = {int(n) for line in lines for n in line.split(":")[0].replace("Steps", "").replace("Step", "").split(",")}
-    assert listed == numbered, "every step with a caution is named"
-    assert "Steps 10, 11, 12: Never force range – invite it." in lines
-    assert len(lines) == len({s.caution for s in routine.all_steps if s.caution})
-    general = routine.safety.cautions[0]
-    steps = [routine.all_steps[0].model_copy(update={"caution": general}), *routine.all_steps[1:]]
-    repeated = routine.model_copy(update={"steps": steps, "phases": []})
-    assert not any(line.endswith(general) for line in step_cautions(repeated)), "a routine caution is not printed twice"
+def _pages(pdf: bytes) -> list[str]:
+    doc = pypdfium2.PdfDocument(pdf)
+    try:
+        out = []
+        for page in doc:
+            tp = page.get_textpage()
+            out.append(normalise(tp.get_text_range()))
+        return out
+    finally:
+        doc.close()
 
 
 def test_every_seed_and_card_layout_is_built(built):
+    assert ROUTINES == sorted(doc.id for doc in content().routines)
+    assert LAYOUTS == sorted(LIBRARY.buildable("card"))
     assert set(built) == set(CASES)
     assert {"card-credit", "card-business-us", "card-index", "card-a6", "card-foldout"} <= set(LAYOUTS)
 
@@ -104,75 +145,57 @@ def test_card_sizes_are_the_print_standards(layout_name, size_mm):
 
 
 @pytest.mark.parametrize("routine_id,layout_name", CASES)
-def test_page_and_trim_size(built, routine_id, layout_name):
+def test_page_and_trim_size(facts, routine_id, layout_name):
     w, h = face_size(layout_name)
-    sizes, _ = glyphs(built[(routine_id, layout_name)])
-    boxes = page_boxes(built[(routine_id, layout_name)])
-    assert sizes and len(sizes) % 2 == 0, "every card has a front and a back page"
-    for (pw, ph), box in zip(sizes, boxes):
+    f: PdfFacts = facts(routine_id, layout_name)
+    assert f.sizes and len(f.sizes) % 2 == 0, "every card has a front and a back page"
+    for (pw, ph), box in zip(f.sizes, f.boxes):
         assert abs(pw - w) < 0.1 * MM and abs(ph - h) < 0.1 * MM
         x0, y0, x1, y1 = box["TrimBox"]
         assert abs((x1 - x0) - w) < 0.1 * MM and abs((y1 - y0) - h) < 0.1 * MM
 
 
 @pytest.mark.parametrize("routine_id,layout_name", CASES)
-def test_every_cue_and_safety_line_is_printed(built, routine_id, layout_name):
-    assert missing_texts(built[(routine_id, layout_name)], card_lines(routine_of(routine_id))) == []
+def test_every_cue_and_safety_line_is_printed(facts, routine_id, layout_name):
+    assert facts(routine_id, layout_name).missing(card_lines(routine_of(routine_id))) == []
 
 
 @pytest.mark.parametrize("routine_id,layout_name", CASES)
-def test_clinic_contact_on_the_back(built, routine_id, layout_name):
-    clinic = CONTENT.clinic
+def test_clinic_contact_on_the_back(facts, routine_id, layout_name):
+    clinic = content().clinic
     assert clinic is not None
-    assert missing_texts(built[(routine_id, layout_name)], [clinic.name, clinic.phone, clinic.web]) == []
+    assert facts(routine_id, layout_name).missing([clinic.name, clinic.phone, clinic.web]) == []
 
 
 @pytest.mark.parametrize("routine_id,layout_name", CASES)
-def test_no_glyph_outside_the_safe_zone(built, routine_id, layout_name):
-    sizes, gs = glyphs(built[(routine_id, layout_name)])
-    rects = safe_rects(layout_name, sizes[0][1])
-    outside = [g for g in gs if not inside(g, rects)]
+def test_no_glyph_outside_the_safe_zone(facts, routine_id, layout_name):
+    f: PdfFacts = facts(routine_id, layout_name)
+    rects = safe_rects(layout_name, f.sizes[0][1])
+    outside = [g for g in f.glyphs if not inside(g, rects)]
     assert outside == []
 
 
 @pytest.mark.parametrize("routine_id,layout_name", CASES)
-def test_smallest_glyph_meets_layout_minimum(built, routine_id, layout_name):
-    _, gs = glyphs(built[(routine_id, layout_name)])
+def test_smallest_glyph_meets_layout_minimum(facts, routine_id, layout_name):
     minimum = LIBRARY.get(layout_name).min_font_size
     assert minimum >= 6.5
-    assert min(g.size for g in gs) >= minimum - 0.01
+    assert min(g.size for g in facts(routine_id, layout_name).glyphs) >= minimum - 0.01
 
 
 @pytest.mark.parametrize("routine_id,layout_name", CASES)
-def test_no_overlapping_text(built, routine_id, layout_name):
-    assert overlapping_words(built[(routine_id, layout_name)]) == []
+def test_no_overlapping_text(facts, routine_id, layout_name):
+    assert facts(routine_id, layout_name).overlapping() == []
 
 
 @pytest.mark.parametrize("routine_id,layout_name", CASES)
-def test_fonts_embedded_and_subset(built, routine_id, layout_name):
-    fonts = font_report(built[(routine_id, layout_name)])
+def test_fonts_embedded_and_subset(facts, routine_id, layout_name):
+    fonts = facts(routine_id, layout_name).fonts
     assert fonts and all(f["embedded"] and f["subset"] for f in fonts), fonts
 
 
-def _pages(path: Path) -> list[str]:
-    import pypdfium2
-
-    from pdfcheck import normalise
-
-    pdf = pypdfium2.PdfDocument(str(path))
-    try:
-        out = []
-        for page in pdf:
-            tp = page.get_textpage()
-            out.append(normalise(tp.get_text_range()))
-        return out
-    finally:
-        pdf.close()
-
-
 @pytest.mark.parametrize("routine_id", ROUTINES)
-def test_fronts_on_odd_pages_backs_on_even(built, routine_id):
-    pages = _pages(built[(routine_id, "card-credit")])
+def test_fronts_on_odd_pages_backs_on_even(page_texts, routine_id):
+    pages = page_texts(routine_id, "card-credit")
     routine = routine_of(routine_id)
     first_cue = routine.all_steps[0].cue or routine.all_steps[0].title
     assert first_cue in pages[0]
@@ -181,120 +204,70 @@ def test_fronts_on_odd_pages_backs_on_even(built, routine_id):
         if n % 2:
             assert routine.title.split()[0] in text and not has_safety, f"page {n} should be a front"
         else:
-            assert has_safety or CONTENT.clinic.name in text, f"page {n} should be a back"
+            assert has_safety or content().clinic.name in text, f"page {n} should be a back"
 
 
-def test_a_set_of_cards_is_numbered_and_shared_out(built):
+def test_a_set_of_cards_is_numbered_and_shared_out(page_texts):
     """Continued cards say '1/2'; no card of a set is left without steps."""
-    routine = routine_of("clinical-neck")
-    cards = compose_card(routine, LIBRARY.get("card-credit"), CONTENT.clinic, "card-credit")
+    cards = composed("clinical-neck", "card-credit")
     assert len(cards.fronts) > 1
     assert [f.name for f in cards.fronts][:2] == [f"front 1/{len(cards.fronts)}", f"front 2/{len(cards.fronts)}"]
     for face in cards.fronts:
         assert any(isinstance(p.flowable, CueRow) for p in face.placed), f"{face.name} has no steps"
-    pages = _pages(built[("clinical-neck", "card-credit")])
-    assert f"1/{len(cards.fronts)}" in pages[0]
+    assert f"1/{len(cards.fronts)}" in page_texts("clinical-neck", "card-credit")[0]
 
 
-def test_a_routine_that_fits_is_one_card(built):
-    cards = compose_card(routine_of("self-neck-tools"), LIBRARY.get("card-a6"), CONTENT.clinic, "card-a6")
+def test_a_routine_that_fits_is_one_card(page_texts):
+    cards = composed("self-neck-tools", "card-a6")
     assert len(cards.fronts) == len(cards.backs) == 1
-    assert "1/1" not in _pages(built[("self-neck-tools", "card-a6")])[0]
+    assert "1/1" not in page_texts("self-neck-tools", "card-a6")[0]
 
 
-def test_pictograms_when_they_fit():
-    cards = compose_card(routine_of("self-neck-back"), LIBRARY.get("card-credit"), CONTENT.clinic, "card-credit")
-    rows = [p.flowable for f in cards.fronts for p in f.placed if isinstance(p.flowable, CueRow)]
-    assert rows and all(row.icons for row in rows)
-    no_pictures = LIBRARY.get("card-credit")
-    no_pictures = no_pictures.model_copy(update={"card": no_pictures.card.model_copy(update={"pictograms": False})})
-    cards = compose_card(routine_of("self-neck-back"), no_pictures, CONTENT.clinic, "card-credit")
-    assert all(not p.flowable.icons for f in cards.fronts for p in f.placed if isinstance(p.flowable, CueRow))
-
-
-def test_compact_detail_reads_like_a_cue():
-    step = routine_of("self-neck-back").all_steps[0]
-    assert step_detail(step) == "whole hand · moderate · about a minute each side"
-
-
-def test_no_clinic_prints_the_source(tmp_path):
+def test_no_clinic_prints_the_source():
     routine = routine_of("partner-back")
-    pdf = render_card_pdf(routine, LIBRARY.get("card-credit"), None, layout_name="card-credit")
-    path = tmp_path / "c.pdf"
-    path.write_bytes(pdf)
-    assert missing_texts(path, ["From: " + routine.source.title]) == []
+    assert read_facts(drawn("partner-back", "card-credit", clinic=False)).missing(["From: " + routine.source.title]) == []
 
 
-def test_plain_text_prints_literally(tmp_path):
-    from handouts.content import load_routine
-
+def test_plain_text_prints_literally():
     routine = load_routine(FIXTURES / "long-routine.yaml").routine
-    pdf = render_card_pdf(routine, LIBRARY.get("card-index"), CONTENT.clinic, layout_name="card-index")
-    path = tmp_path / "c.pdf"
-    path.write_bytes(pdf)
-    assert missing_texts(path, [routine.title, "Warm <neck> & shoulders"]) == []
+    pdf = render_card_pdf(routine, LIBRARY.get("card-index"), content().clinic, layout_name="card-index")
+    assert read_facts(pdf).missing([routine.title, "Warm <neck> & shoulders"]) == []
 
 
-def test_overflow_fail_names_routine_face_and_what():
-    from handouts.content import load_routine
-
+def test_overflow_continue_never_drops_safety():
     routine = load_routine(FIXTURES / "long-routine.yaml").routine
-    fixed = LayoutLibrary(FIXTURES).get(FIXTURES / "card-fixed.yaml")
-    with pytest.raises(CardOverflow) as err:
-        compose_card(routine, fixed, CONTENT.clinic, "card-fixed")
-    messages = [str(p) for p in err.value.problems]
-    assert messages[0].startswith("long-routine: card-fixed card front: does not fit on one card at the minimum size of 7 pt, "
-                                  "from step ")
-    assert "overflow: fail" in messages[0]
-    assert messages[1].startswith("long-routine: card-fixed card back: ")
+    pdf = render_card_pdf(routine, LIBRARY.get("card-credit"), content().clinic, layout_name="card-credit")
+    assert read_facts(pdf).missing(card_lines(routine)) == []
+    assert len(_pages(pdf)) >= 4
 
 
-def test_overflow_continue_never_drops_safety(tmp_path):
-    from handouts.content import load_routine
-
-    routine = load_routine(FIXTURES / "long-routine.yaml").routine
-    path = tmp_path / "c.pdf"
-    path.write_bytes(render_card_pdf(routine, LIBRARY.get("card-credit"), CONTENT.clinic, layout_name="card-credit"))
-    assert missing_texts(path, card_lines(routine)) == []
-    assert len(_pages(path)) >= 4
-
-
-def test_a_safety_line_longer_than_a_card_continues(tmp_path):
+def test_a_safety_line_longer_than_a_card_continues():
     """A single line too long for a whole face is carried on to the next card, not cut short."""
     routine = routine_of("self-neck-tools")
     huge = " ".join(["Stop if the pain spreads, tingles or numbs, and call your doctor the same day."] * 12)
     safety = routine.safety.model_copy(update={"seek_care": huge})
     routine = routine.model_copy(update={"safety": safety})
-    pdf = render_card_pdf(routine, LIBRARY.get("card-credit"), CONTENT.clinic, layout_name="card-credit")
+    pdf = render_card_pdf(routine, LIBRARY.get("card-credit"), content().clinic, layout_name="card-credit")
     doc = pypdfium2.PdfDocument(pdf)
     backs = " ".join(doc[i].get_textpage().get_text_range() for i in range(1, len(doc), 2))  # the fronts sit between
     assert normalise(huge) in normalise(backs).replace("See a doctor: ", "", 1)
 
 
-def test_bleed_sets_trim_and_bleed_boxes(tmp_path):
+def test_bleed_sets_trim_and_bleed_boxes():
     bleed = 3 * MM
-    pdf = render_card_pdf(routine_of("self-neck-back"), LIBRARY.get("card-credit"), CONTENT.clinic, bleed=bleed,
-                          layout_name="card-credit")
-    path = tmp_path / "c.pdf"
-    path.write_bytes(pdf)
+    f = read_facts(drawn("self-neck-back", "card-credit", bleed=bleed))
     w, h = face_size("card-credit")
-    for box in page_boxes(path):
+    for box in f.boxes:
         assert box["MediaBox"] == pytest.approx((0, 0, w + 2 * bleed, h + 2 * bleed), abs=0.01)
         assert box["BleedBox"] == pytest.approx((0, 0, w + 2 * bleed, h + 2 * bleed), abs=0.01)
         assert box["TrimBox"] == pytest.approx((bleed, bleed, bleed + w, bleed + h), abs=0.01)
-    sizes, gs = glyphs(path)
-    rects = safe_rects("card-credit", sizes[0][1], bleed, bleed)
-    assert [g for g in gs if not inside(g, rects)] == []
+    rects = safe_rects("card-credit", f.sizes[0][1], bleed, bleed)
+    assert [g for g in f.glyphs if not inside(g, rects)] == []
 
 
-def test_band_colour_reaches_into_the_bleed(tmp_path):
-    import pdfplumber
-
+def test_band_colour_reaches_into_the_bleed():
     bleed = 3 * MM
-    path = tmp_path / "c.pdf"
-    path.write_bytes(render_card_pdf(routine_of("self-neck-back"), LIBRARY.get("card-credit"), CONTENT.clinic,
-                                     bleed=bleed, layout_name="card-credit"))
-    with pdfplumber.open(str(path)) as pdf:
+    with pdfplumber.open(io.BytesIO(drawn("self-neck-back", "card-credit", bleed=bleed))) as pdf:
         page = pdf.pages[0]
         fills = [r for r in page.rects if r["fill"]]
         # the card background covers the whole page, bleed included; the title band reaches the top edge
@@ -303,24 +276,24 @@ def test_band_colour_reaches_into_the_bleed(tmp_path):
         assert any(abs(r["top"]) < 0.01 and abs(r["x0"]) < 0.01 and r["bottom"] < page.height / 2 for r in fills)
 
 
-def test_metadata(built):
-    meta = metadata(built[("partner-neck", "card-credit")])
+def test_metadata(facts):
+    meta = facts("partner-neck", "card-credit").metadata
     routine = routine_of("partner-neck")
-    assert meta["/Title"] == routine.title and meta["/Lang"] == "en" and meta["/Author"] == CONTENT.clinic.name
+    assert meta["/Title"] == routine.title and meta["/Lang"] == "en" and meta["/Author"] == content().clinic.name
 
 
 @pytest.mark.parametrize("layout_name", ["card-credit", "card-foldout"])
 def test_builds_are_byte_identical(layout_name):
     routine = routine_of("partner-neck")
-    a = render_card_pdf(routine, LIBRARY.get(layout_name), CONTENT.clinic, layout_name=layout_name)
-    b = render_card_pdf(routine, LIBRARY.get(layout_name), CONTENT.clinic, layout_name=layout_name)
+    a = render_card_pdf(routine, LIBRARY.get(layout_name), content().clinic, layout_name=layout_name)
+    b = render_card_pdf(routine, LIBRARY.get(layout_name), content().clinic, layout_name=layout_name)
     assert a == b
 
 
-def test_foldout_flows_panel_by_panel(built):
+def test_foldout_flows_panel_by_panel(facts):
     """On the fold-out, text continues across the three panels of one face before a second card."""
-    cards = compose_card(routine_of("clinical-neck"), LIBRARY.get("card-foldout"), CONTENT.clinic, "card-foldout")
+    cards = composed("clinical-neck", "card-foldout")
     face = cards.fronts[0]
     used = {round(p.x) for p in face.placed}
     assert len(used) == 3 and len(cards.fronts) == 1
-    assert "Light traction if trained" in stream_text(built[("clinical-neck", "card-foldout")])
+    assert "Light traction if trained" in facts("clinical-neck", "card-foldout").text

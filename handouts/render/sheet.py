@@ -9,6 +9,9 @@ Duplex: a sheet turned over about its long edge puts the back page's point
 (x, y) behind the front's (W - x, y) on a portrait page; about its short edge,
 behind (x, H - y). Each back card is drawn upright in the mirrored rectangle,
 so it lines up with its front when printed double-sided.
+
+The sheets themselves (paper sizes, pre-cut stocks) are presets in
+``handouts/data/sheets.yaml``; see :mod:`.sheet_presets`.
 """
 
 from __future__ import annotations
@@ -23,8 +26,9 @@ from reportlab.pdfgen.canvas import Canvas
 
 from ..errors import HandoutsError, Problem
 from ..fonts import face_name
-from ..units import INCH, MM
+from ..units import MM
 from .card import CardFace, Rect, draw_face, new_canvas
+from .sheet_presets import SHEETS, SheetSpec
 
 Point = tuple[float, float]
 Segment = tuple[Point, Point]
@@ -32,50 +36,7 @@ Segment = tuple[Point, Point]
 PRINTER_MARGIN = 2 * MM  # room most printers cannot print, kept free beyond the marks
 MARK_WIDTH = 0.25  # points: hairline marks, as print shops expect
 MAX_BLEED = 10 * MM
-
-
-@dataclass(frozen=True)
-class SheetSpec:
-    """A paper size, or a pre-cut card stock with fixed positions."""
-
-    name: str
-    description: str
-    size: tuple[float, float]  # portrait width, height
-    label: tuple[float, float] | None = None  # pre-cut stock: the card size it takes
-    columns: int | None = None
-    rows: int | None = None
-    left: float | None = None  # pre-cut stock: page edge to the first card
-    top: float | None = None
-    gap_x: float = 0.0
-    gap_y: float = 0.0
-    crop_marks: bool = True
-
-    @property
-    def precut(self) -> bool:
-        return self.label is not None
-
-
-A4 = (210 * MM, 297 * MM)
-LETTER = (8.5 * INCH, 11 * INCH)
-
-SHEETS: dict[str, SheetSpec] = {
-    "a4": SheetSpec("a4", "A4 paper: as many cards as fit, centred, with crop marks", A4),
-    "letter": SheetSpec("letter", "US Letter paper: as many cards as fit, centred, with crop marks", LETTER),
-    # Avery 5371 (and 8371/8377 alike): Letter, 2 x 5 business cards of 3.5 x 2 in,
-    # 0.5 in from the top, 0.75 in from the left, cards touching.
-    "avery-5371": SheetSpec("avery-5371", "Avery 5371: Letter, 2 x 5 business cards 3.5 x 2 in", LETTER,
-                            label=(3.5 * INCH, 2 * INCH), columns=2, rows=5, left=0.75 * INCH, top=0.5 * INCH,
-                            crop_marks=False),
-    # Avery C32011: A4, 2 x 5 cards of 85 x 54 mm. Positions as published in the
-    # gLabels template "C32011-10" (avery-iso-templates.xml): first card 15 mm from
-    # the left and 13.5 mm from the top, 95 mm apart across (a 10 mm gap), 54 mm
-    # apart down (no gap). ID-1 cards (85.6 x 53.98 mm) are centred on each label.
-    "avery-c32011": SheetSpec("avery-c32011", "Avery C32011: A4, 2 x 5 business cards 85 x 54 mm", A4,
-                              label=(85 * MM, 54 * MM), columns=2, rows=5, left=15 * MM, top=13.5 * MM,
-                              gap_x=10 * MM, gap_y=0.0, crop_marks=False),
-}
-
-PRECUT_TOLERANCE = 1 * MM
+PRECUT_TOLERANCE = 1 * MM  # a layout's card this close to a pre-cut stock's size is centred on it
 
 
 @dataclass(frozen=True)
@@ -174,7 +135,7 @@ def check_options(sheet: str | None, bleed: float, flip: str) -> SheetSpec | Non
         problems.append(Problem("--flip", None, "", f"'{flip}' is not a flip; choose long or short"))
     if bleed < 0 or bleed > MAX_BLEED:
         problems.append(Problem("--bleed", None, "", f"{bleed / MM:.1f} mm is not a bleed; use 0 to 10 mm, usually 3mm"))
-    elif spec is not None and spec.precut and bleed > 0:
+    elif spec is not None and spec.precut is not None and bleed > 0:
         problems.append(Problem("--bleed", None, "", f"{spec.name} cards are pre-cut and touch each other, "
                                                      "so there is no room for bleed; leave --bleed out"))
     if problems:
@@ -190,20 +151,20 @@ def impose(sheet: str, card: tuple[float, float], gap: float = 0.0, bleed: float
     assert spec is not None
     w, h = card
     offset = max(mark_offset, bleed)
-    if spec.precut:
-        assert spec.label and spec.columns and spec.rows and spec.left is not None and spec.top is not None
-        lw, lh = spec.label
+    if spec.precut is not None:
+        grid = spec.precut
+        lw, lh = grid.card.points
         if abs(lw - w) > PRECUT_TOLERANCE or abs(lh - h) > PRECUT_TOLERANCE:
             raise _option("--sheet", f"{spec.name} takes cards of {_mm(lw)} x {_mm(lh)}; layout '{layout_name}' "
                                      f"makes {_mm(w)} x {_mm(h)} cards (choose a layout of that size)")
         page = spec.size
         fronts = []
-        for row in range(spec.rows):
-            for col in range(spec.columns):
-                x = spec.left + col * (lw + spec.gap_x) + (lw - w) / 2
-                top = page[1] - spec.top - row * (lh + spec.gap_y) - (lh - h) / 2
+        for row in range(grid.rows):
+            for col in range(grid.columns):
+                x = grid.left + col * (lw + grid.gap_x) + (lw - w) / 2
+                top = page[1] - grid.top - row * (lh + grid.gap_y) - (lh - h) / 2
                 fronts.append(Rect(x, top - h, w, h))
-        columns, rows = spec.columns, spec.rows
+        columns, rows = grid.columns, grid.rows
     else:
         gap = max(gap, 2 * bleed)
         margin = offset + mark_length + PRINTER_MARGIN
