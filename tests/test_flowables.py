@@ -67,3 +67,26 @@ def test_wrap_is_remembered_per_width():
     assert p.wrap(200, 50) == (w1, h1) and p.blPara is lines
     w2, h2 = p.wrap(400, 1000)
     assert h2 < h1 and p.blPara is not lines
+
+
+def test_recent_map_forgets_the_least_recently_used():
+    recent = flowables._Recent(3)
+    for key in "abc":
+        recent[key] = key.upper()
+    assert recent.get("a") == "A"  # a is used again, so b is now the oldest
+    recent["d"] = "D"
+    assert list(recent) == ["c", "a", "d"] and recent.get("b") is None
+
+
+def test_paragraph_memory_stays_bounded_with_ever_new_names(monkeypatch):
+    """A worker printing thousands of names keeps a bounded number of paragraphs, and the same bytes."""
+    style = paragraph_styles(LayoutLibrary().get("handout-a4"))["body"]
+    monkeypatch.setattr(flowables, "_PARSED", flowables._Recent(20))
+    monkeypatch.setattr(flowables, "_BROKEN", flowables._Recent(20))
+    for i in range(200):
+        for text in (*TEXTS, f"Prepared for: Student {i}"):
+            Para(text, style).wrap(300, 1000)
+        assert len(flowables._PARSED) <= 20 and len(flowables._BROKEN) <= 20
+    kept = {key[0] for key in flowables._PARSED}
+    assert set(TEXTS) <= kept and sum(text.startswith("Prepared for") for text in kept) < 20
+    assert _pdf(Para) == _pdf(Paragraph)

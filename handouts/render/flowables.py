@@ -9,6 +9,7 @@ from __future__ import annotations
 from reportlab.lib.colors import HexColor, white
 from reportlab.lib.styles import ParagraphStyle
 import weakref
+from collections import OrderedDict
 
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 from reportlab.platypus.flowables import KeepTogether
@@ -20,12 +21,34 @@ from ..fonts import face_name
 from ..layout_models import Box
 
 
+class _Recent(OrderedDict):
+    """A bounded map that forgets what was used least recently.
+
+    The routine's own paragraphs come back in every handout and stay; a
+    personal line ("Prepared for: ...") is new for each student and is
+    forgotten, so a worker's memory does not grow with the names it prints."""
+
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit = limit
+
+    def get(self, key, default=None):
+        found = super().get(key, default)
+        if found is not default:
+            self.move_to_end(key)
+        return found
+
+    def __setitem__(self, key, value) -> None:
+        super().__setitem__(key, value)
+        if len(self) > self.limit:
+            self.popitem(last=False)
+
+
 _STYLE_KEYS: "weakref.WeakKeyDictionary[ParagraphStyle, tuple]" = weakref.WeakKeyDictionary()
-_PARSED: dict[tuple, tuple] = {}
-_BROKEN: dict[tuple, tuple] = {}
-_PARSED_MAX = 20_000
-"""Distinct (text, style) pairs, and line breakings, kept: far above what one batch's
-routines and layouts hold, and a clean start past it, so memory stays flat."""
+_PARSED_MAX = 4_000
+"""Paragraphs (and line breakings) kept: several routines in several layouts."""
+_PARSED: _Recent = _Recent(_PARSED_MAX)
+_BROKEN: _Recent = _Recent(_PARSED_MAX)
 
 
 def _style_key(style: ParagraphStyle) -> tuple:
@@ -61,8 +84,6 @@ class Para(Paragraph):
                 if parsed is None or parsed_style is not style:  # an error, or <para> attributes: no shortcut
                     return super()._setup(text, style, bulletText, None, cleaner)
                 textTransformFrags(parsed, style)
-                if len(_PARSED) >= _PARSED_MAX:
-                    _PARSED.clear()
                 hit = _PARSED[key] = (cleaned, parsed, bullet_frags)
             text, parsed, bullet_frags = hit
             self._parse_key = key
@@ -85,8 +106,6 @@ class Para(Paragraph):
                 super().wrap(availWidth, availHeight)
                 found = (self.width, self.height, self.blPara, self._wrapWidths)
                 if key is not None:
-                    if len(_BROKEN) >= _PARSED_MAX:
-                        _BROKEN.clear()
                     _BROKEN[key] = found
             self._wrapped = (availWidth, self.style, found)
         self.width, self.height, self.blPara, self._wrapWidths = found
