@@ -133,13 +133,16 @@ class LayoutLibrary:
         puts it where the name was given (an option, a manifest line). A layout
         given by file path is labelled by its file's stem in output names."""
         label = Path(name).stem if Path(name).suffix in (".yaml", ".yml") else name
-        choices = ", ".join(self.buildable(kind)) or "none"
+
+        def choices() -> str:  # resolving every layout costs time: only for a message
+            return ", ".join(self.buildable(kind)) or "none"
+
         if Path(name).suffix not in (".yaml", ".yml") and self.path_of(name) is None:
-            raise LayoutChoice(f"unknown layout '{name}'; {kind} layouts: {choices}")
+            raise LayoutChoice(f"unknown layout '{name}'; {kind} layouts: {choices()}")
         layout = self.get(name)
         if layout.abstract or layout.kind != kind:
             what = "abstract (a base for other layouts)" if layout.abstract else f"a {layout.kind} layout"
-            raise LayoutChoice(f"layout '{label}' is {what}; {kind} layouts: {choices}")
+            raise LayoutChoice(f"layout '{label}' is {what}; {kind} layouts: {choices()}")
         return label, layout
 
     def _parent(self, child: Path, name: str) -> Path:

@@ -80,7 +80,8 @@ def draw_drawing(drawing: Drawing, canv) -> None:
         renderPDF.draw(rec.shapes, canv, 0, 0)
         needed, doc._pdfVersion = doc._pdfVersion, max(version, doc._pdfVersion)
         new = canv._code[start:]
-        if not any(bound in op for op in new for bound in _DOCUMENT_BOUND):
+        joined = "\n".join(new)  # no bound operator holds a line break, so none is found across two ops
+        if not any(bound in joined for bound in _DOCUMENT_BOUND):
             rec.ops, rec.pdf_version = tuple(new), needed
     if rec.text is not None:
         renderPDF.draw(rec.text, canv, 0, 0)
