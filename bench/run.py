@@ -1,19 +1,16 @@
 """Benchmark: handouts against a bare ReportLab script, on this machine, in one run.
 
-    .venv/bin/python bench/run.py            # the full set (a few minutes)
-    .venv/bin/python bench/run.py --quick    # smaller batches, for a smoke test
+    .venv/bin/python bench/run.py            # the full set (several minutes)
+    .venv/bin/python bench/run.py --quick    # fewer repeats, smaller batches: a smoke test
 
 Prints a Markdown table (paste it into the README) with every figure, the
-matching figure of bench/baseline.py, their ratio and the target. Nothing is
-hard-coded: each number is measured now. handouts keeps a results cache
-(handouts/cache.py); here it is a folder of the benchmark's own, removed at
-the end, so earlier use of the machine changes nothing. The cold build is
-timed three ways: with that cache filled by an earlier build (the same routine
-printed for another patient), after an edit to the routine's text (its own
-entries miss, pictures and layouts do not), and with a new, empty cache for
-every run (the first build on a machine).
-Times are medians; the machine's other load shows up as noise, so compare
-ratios from the same run, not numbers from different days.
+matching figure of bench/baseline.py (the same handout drawn by plain ReportLab
+platypus), their ratio and the target. Nothing is hard-coded: each number is
+measured now, and only ratios within one run mean anything. The machine may be
+shared, so every time is a median, and the runs being compared are interleaved
+(in rotating order) so that a burst of other load hits both sides alike.
+handouts keeps nothing on disk between runs, so a cold build is simply a fresh
+process.
 """
 
 from __future__ import annotations
@@ -26,30 +23,61 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
+BENCH = ROOT / "bench"
+sys.path.insert(0, str(BENCH))
 CONTENT = ROOT / "content"
 ROUTINE = "partner-neck"
 LAYOUT = "handout-a4"
 HANDOUTS = Path(sys.executable).with_name("handouts")
+PYTHON = sys.executable
 
 
-def median_time(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+# ------------------------------------------------------------------ timing helpers
 
 
-# ------------------------------------------------------------------ warm renders, in this process
+def interleaved(fns: dict[str, Callable[[], object]], runs: int) -> dict[str, float]:
+    """Median seconds of each function over ``runs`` rounds, one call of each per round.
+
+    The order rotates every round, so neither side always runs first (after
+    the other has warmed, or cooled, the CPU caches); load that comes and goes
+    then lands on both sides instead of on whichever ran during it."""
+    keys = list(fns)
+    times: dict[str, list[float]] = {k: [] for k in keys}
+    for r in range(runs):
+        for key in keys[r % len(keys):] + keys[:r % len(keys)]:
+            start = time.perf_counter()
+            fns[key]()
+            times[key].append(time.perf_counter() - start)
+    return {k: statistics.median(v) for k, v in times.items()}
 
 
-def warm_handouts(runs: int) -> float:
+def process(cmd: list[str], cwd: Path = ROOT) -> Callable[[], None]:
+    """A function that runs ``cmd`` as a fresh process and fails loudly if it fails."""
+
+    def run() -> None:
+        result = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if result.returncode != 0:
+            raise SystemExit(f"{' '.join(cmd)} failed ({result.returncode}):\n{result.stderr}")
+
+    return run
+
+
+# ------------------------------------------------------------------ 1. warm render, in this process
+
+
+def warm_renders(runs: int) -> dict[str, float]:
+    """One handout drawn by handouts and by the bare script, both after a first render.
+
+    The first render of a process pays for fonts, layout styles and pictures
+    that every later handout reuses; a batch or a long-lived service only ever
+    sees the later ones, so that is what is compared. Each render is for a
+    new name, so nothing per-person can be reused."""
+    import baseline
     from handouts.content import load_content
     from handouts.layouts import LayoutLibrary
     from handouts.models import Personalisation
@@ -58,104 +86,144 @@ def warm_handouts(runs: int) -> float:
     content = load_content([CONTENT])
     doc = content.by_id()[ROUTINE]
     layout = LayoutLibrary().get(LAYOUT)
-    names = iter(f"Student {i}" for i in range(10_000))
+    names = iter(f"Student {i}" for i in range(1_000_000))
 
-    def one() -> bytes:
-        data = HandoutInput(doc.routine, layout, LAYOUT, Personalisation(for_name=next(names)), content.clinic,
-                            base_file=doc.path, clinic_file=content.clinic_path)
-        return render_handout(data)
-
-    one()  # first render loads fonts and caches; "warm" means after it
-    return median_time(one, runs)
-
-
-def warm_baseline(runs: int) -> float:
-    import baseline
+    def ours() -> bytes:
+        return render_handout(HandoutInput(doc.routine, layout, LAYOUT, Personalisation(for_name=next(names)),
+                                           content.clinic, base_file=doc.path, clinic_file=content.clinic_path))
 
     baseline.register_fonts()
     data = baseline.load(CONTENT / f"{ROUTINE}.yaml")
-    names = iter(f"Student {i}" for i in range(10_000))
-    baseline.render(data, next(names))
-    return median_time(lambda: baseline.render(data, next(names)), runs)
+
+    def bare() -> bytes:
+        return baseline.render(data, next(names))
+
+    ours(), bare()
+    return interleaved({"handouts": ours, "baseline": bare}, runs)
 
 
-# ------------------------------------------------------------------ cold runs, as subprocesses
+# ------------------------------------------------------------------ 2. cold runs, as fresh processes
 
 
 def compile_package() -> None:
     """Byte-compile the package, as pip does when it installs one.
 
-    An editable checkout run with PYTHONDONTWRITEBYTECODE set would otherwise
-    recompile every module on every cold run (60-70 ms), a cost no installed
-    copy pays; ReportLab, in site-packages, is compiled already."""
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "handouts")], check=True,
+    This checkout is an editable install and PYTHONDONTWRITEBYTECODE may be
+    set, so without this every cold run would compile every module again, a
+    cost no installed copy pays; ReportLab and the other dependencies in
+    site-packages were compiled by pip already."""
+    subprocess.run([PYTHON, "-m", "compileall", "-q", str(ROOT / "handouts")], check=True,
                    stdout=subprocess.DEVNULL)
 
 
-def cold(commands: dict[str, tuple[list[str], Callable[[], dict[str, str]]]], runs: int, cwd: Path) -> dict[str, float]:
-    """Each command ``runs`` times, interleaved so drifting load hits all alike.
+def cold_runs(tmp: Path, runs: int) -> dict[str, float]:
+    """A real one-off build against the bare script, each as a new process, plus what a process costs before it draws.
 
-    Each command comes with a function that prepares one run and gives its
-    environment (so a run can be handed a fresh, empty results cache, or a
-    routine edited since the last run); it is not timed."""
+    ``python -c pass`` is the interpreter's own start-up and the import-only
+    runs are each side's imports; subtracting them splits a cold build into
+    start-up, imports and the work itself, so a miss can be traced to one of
+    them."""
     compile_package()
-    times: dict[str, list[float]] = {k: [] for k in commands}
+    build = [str(HANDOUTS), "build", ROUTINE, "-l", LAYOUT, "--out", str(tmp / "cold")]
+    bare = [PYTHON, str(BENCH / "baseline.py"), str(CONTENT / f"{ROUTINE}.yaml"), str(tmp / "baseline.pdf")]
+    commands = {
+        "build": build,
+        "baseline": bare,
+        "import handouts.cli": [PYTHON, "-c", "import handouts.cli"],
+        "import baseline": [PYTHON, "-c", f"import sys; sys.path.insert(0, {str(BENCH)!r}); import baseline"],
+        "python": [PYTHON, "-c", "pass"],
+    }
+    for cmd in commands.values():  # once untimed: files into the page cache, output folder made
+        process(cmd)()
+    return interleaved({k: process(cmd) for k, cmd in commands.items()}, runs)
+
+
+@dataclass
+class ImportCost:
+    module: str
+    self_us: int
+    cumulative_us: int
+
+
+def import_profile(argv: list[str], runs: int) -> list[ImportCost]:
+    """Every import of one cold run of ``argv`` (python arguments), largest cumulative time first.
+
+    From ``python -X importtime`` on a real build, not a bare import, so the
+    modules a command imports lazily are counted too. Each module's time is
+    the median over ``runs`` runs (one profile alone is too noisy to rank by)."""
+    seen: dict[str, list[tuple[int, int]]] = {}
     for _ in range(runs):
-        for key, (cmd, env) in commands.items():
-            run_env = env()
-            start = time.perf_counter()
-            subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=run_env)
-            times[key].append(time.perf_counter() - start)
-    return {k: statistics.median(v) for k, v in times.items()}
+        result = subprocess.run([PYTHON, "-X", "importtime", *argv], cwd=ROOT, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True)
+        if result.returncode != 0:
+            raise SystemExit(f"{' '.join(argv)} failed under -X importtime:\n{result.stderr[-2000:]}")
+        for line in result.stderr.splitlines():
+            if not line.startswith("import time:") or "imported package" in line:
+                continue
+            self_us, cumulative_us, name = line[len("import time:"):].split("|", 2)
+            seen.setdefault(name.strip(), []).append((int(self_us), int(cumulative_us)))
+    costs = [ImportCost(name, int(statistics.median(s for s, _ in v)), int(statistics.median(c for _, c in v)))
+             for name, v in seen.items()]
+    return sorted(costs, key=lambda c: -c.cumulative_us)
 
 
-def with_cache(folder: Path) -> dict[str, str]:
-    return {**os.environ, "HANDOUTS_CACHE_DIR": str(folder)}
+def import_profiles(tmp: Path, runs: int) -> dict[str, list[ImportCost]]:
+    """The imports of a cold ``handouts build`` and, for scale, of the bare script's cold run."""
+    build = ("import sys; from handouts.cli import main; "
+             f"sys.argv = ['handouts', 'build', {ROUTINE!r}, '-l', {LAYOUT!r}, '--out', {str(tmp / 'importtime')!r}]; "
+             "main()")
+    bare = [str(BENCH / "baseline.py"), str(CONTENT / f"{ROUTINE}.yaml"), str(tmp / "importtime-baseline.pdf")]
+    return {"handouts": import_profile(["-c", build], runs), "baseline": import_profile(bare, runs)}
 
 
-def editable_content(folder: Path) -> Callable[[], None]:
-    """A copy of content/ and a function that edits a sentence of the routine, as an author revising it would."""
-    shutil.copytree(CONTENT, folder)
-    routine = folder / f"{ROUTINE}.yaml"
-    text = routine.read_text(encoding="utf-8")
-    marker = "\nsummary: >\n  "
-    if marker not in text:
-        raise SystemExit(f"{routine} has no folded top-level summary to edit")
-    revisions = iter(range(1, 1_000_000))
+def self_time_by_package(costs: list[ImportCost]) -> list[tuple[str, float]]:
+    """Import time summed by top-level package (self times, so nothing is counted twice), in ms, largest first.
 
-    def edit() -> None:
-        routine.write_text(text.replace(marker, f"{marker}Revision {next(revisions)}. ", 1), encoding="utf-8")
-
-    return edit
+    Cumulative times nest (``handouts.cli`` contains ``typer``), so the top
+    ten alone cannot say which packages the time belongs to; this can."""
+    totals: dict[str, float] = {}
+    for c in costs:
+        package = c.module.split(".")[0]
+        totals[package] = totals.get(package, 0.0) + c.self_us / 1000
+    return sorted(totals.items(), key=lambda kv: -kv[1])
 
 
-# ------------------------------------------------------------------ batches
+# ------------------------------------------------------------------ 3. and 4. batches
 
 
 FIRST = ["Ana", "Ben", "Chloé", "Dmitri", "Ella", "Farah", "Grace", "Hiro", "Ines", "José", "Kofi", "Lena"]
 LAST = ["López", "O'Connor", "Dubois", "Ivanov", "Schmidt", "Haddad", "Kim", "Tanaka", "Silva", "Müller"]
 
 
-def batch_manifest(folder: Path, rows: int) -> Path:
+def batch_manifest(folder: Path, rows: int, small: bool = False) -> Path:
+    """A manifest and a roster of ``rows`` distinct names in ``folder``.
+
+    ``small`` uses the tiny routine and picture-less A5 layout kept in bench/
+    (copies of the batch test case), so a roster of thousands renders in
+    seconds; otherwise the real routine in the shipped handout-a4."""
     folder.mkdir(parents=True, exist_ok=True)
     lines = ["name,note"]
     for i in range(rows):
-        lines.append(f"\"{FIRST[i % len(FIRST)]} {LAST[(i // len(FIRST)) % len(LAST)]} {i:03d}\",")
+        lines.append(f"\"{FIRST[i % len(FIRST)]} {LAST[(i // len(FIRST)) % len(LAST)]} {i:05d}\",")
     (folder / "roster.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if small:
+        where = f"content: {BENCH / 'content'}\nlayouts: {BENCH / 'layouts'}\nroutines: [tiny-stretch]\nhandouts: [bench-small]\n"
+    else:
+        where = f"content: {CONTENT}\nroutines: [{ROUTINE}]\nhandouts: [{LAYOUT}]\n"
     manifest = folder / "bench.batch.yaml"
-    manifest.write_text(f"content: {CONTENT}\nroutines: [{ROUTINE}]\nhandouts: [{LAYOUT}]\n"
-                        f"roster: roster.csv\nout: out\n", encoding="utf-8")
+    manifest.write_text(f"{where}roster: roster.csv\nout: out\n", encoding="utf-8")
     return manifest
 
 
-def batch_wall(manifest: Path, *args: str) -> float:
-    start = time.perf_counter()
-    result = subprocess.run([str(HANDOUTS), "batch", str(manifest), *args], cwd=manifest.parent,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    took = time.perf_counter() - start
-    if result.returncode != 0:
-        raise SystemExit(f"batch failed:\n{result.stdout}\n{result.stderr}")
-    return took
+def batch_throughput(tmp: Path, rows: int, cores: int, runs: int) -> dict[str, float]:
+    """Wall time of ``handouts batch --force`` for ``rows`` handouts, with one worker and with ``cores``.
+
+    Run as the command a user types, so start-up, loading, planning and the
+    pool's spawn are all in it; the two variants are interleaved."""
+    manifest = batch_manifest(tmp / "throughput", rows)
+    one = [str(HANDOUTS), "batch", str(manifest), "--jobs", "1", "--force"]
+    many = [str(HANDOUTS), "batch", str(manifest), "--jobs", str(cores), "--force"]
+    return interleaved({"1": process(one, manifest.parent), "all": process(many, manifest.parent)}, runs)
 
 
 class Quiet:
@@ -164,13 +232,19 @@ class Quiet:
     def end(self, *a) -> None: ...
 
 
-def batch_peak_mb(manifest: Path, jobs: int) -> float:
-    """Peak resident memory of the busiest worker process (not the parent)."""
+def batch_peak_mb(tmp: Path, rows: int, jobs: int) -> float:
+    """Peak resident memory of the busiest worker over a batch of ``rows`` (the parent is not counted).
+
+    A worker that kept something per handout would grow with the roster; the
+    ratio between two roster sizes shows that, whatever the machine's base
+    figure. The picture-less layout keeps the large roster quick and leaves
+    the per-handout state, not pictures, as what is measured."""
     from handouts.batch import run_batch
 
-    summary = run_batch(manifest, jobs=jobs, force=True, reporter=Quiet())
-    if summary.failed:
-        raise SystemExit(f"batch failed: {summary.problems[:3]}")
+    summary = run_batch(batch_manifest(tmp / f"memory-{rows}", rows, small=True), jobs=jobs, force=True,
+                        reporter=Quiet())
+    if summary.failed or summary.built != rows:
+        raise SystemExit(f"batch of {rows} failed ({summary.built} built): {summary.problems[:3]}")
     return summary.peak_rss_kb / 1024
 
 
@@ -183,86 +257,139 @@ def row(what: str, value: str, base: str, ratio: float | None, target: str, ok: 
     return f"| {what} | {value} | {base} | {r} | {target} | {verdict} |"
 
 
+def ms(s: float) -> str:
+    return f"{s * 1000:.0f} ms"
+
+
+def sec(s: float) -> str:
+    return f"{s:.2f} s"
+
+
+def load_average() -> str:
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
+
+
+class OtherLoad:
+    """The share of the machine's CPU time that other processes took while a section ran.
+
+    The load average lags by a minute and counts this benchmark too; this
+    subtracts our own CPU time (this process and every child it waited for)
+    from all the CPU time the kernel counted busy (/proc/stat), so a figure
+    that looks off can be matched with competing work, not guessed at.
+    Linux only; elsewhere it reports nothing."""
+
+    def __init__(self) -> None:
+        self.shares: dict[str, float] = {}
+
+    @staticmethod
+    def _sample() -> tuple[float, float, float] | None:
+        import resource
+
+        try:
+            fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        except (OSError, ValueError):
+            return None
+        busy = (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")  # all but idle and iowait
+        own = sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+                  for f in ("ru_utime", "ru_stime"))
+        return time.perf_counter(), busy, own
+
+    def measure(self, name: str, fn: Callable[[], object]):
+        before = self._sample()
+        result = fn()
+        after = self._sample()
+        if before and after and after[0] > before[0]:
+            other = (after[1] - before[1]) - (after[2] - before[2])
+            self.shares[name] = max(0.0, other / ((after[0] - before[0]) * (os.cpu_count() or 1)))
+        return result
+
+    def summary(self) -> str:
+        return ", ".join(f"{name} {share:.0%}" for name, share in self.shares.items()) or "not measured"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="small batches (20/20/50), fewer repeats")
-    ap.add_argument("--jobs", type=int, default=0, help="workers for the 'all cores' runs (default: all)")
+    ap.add_argument("--quick", action="store_true", help="fewer repeats and smaller memory batches (200/1,000 rows)")
+    ap.add_argument("--jobs", type=int, default=0, help="workers for the 'all cores' batch (default: all)")
     args = ap.parse_args()
-    from handouts.batch import default_jobs
+    from handouts.batch.run import default_jobs
 
     cores = args.jobs or default_jobs()
-    runs = 3 if args.quick else 9
-    cold_runs = 3 if args.quick else 5
-    n_batch, n_small, n_large = (20, 20, 50) if args.quick else (200, 50, 500)
+    warm_n, cold_n, profile_n, batch_n = (5, 3, 1, 1) if args.quick else (15, 9, 5, 3)
+    throughput_rows = 200
+    small_rows, large_rows = (200, 1_000) if args.quick else (1_000, 5_000)
+    memory_jobs = 2
+    load_before = load_average()
 
+    def say(what: str) -> None:
+        print(f"[{time.strftime('%H:%M:%S')}] {what} (load {load_average()})", file=sys.stderr, flush=True)
+
+    other = OtherLoad()
     tmp = Path(tempfile.mkdtemp(prefix="handouts-bench-"))
-    filled = tmp / "cache-filled"
-    os.environ["HANDOUTS_CACHE_DIR"] = str(filled)  # this process, the commands and the batch workers
     try:
-        print(f"# machine: {os.cpu_count()} cores visible, {cores} used for 'all cores'; python {sys.version.split()[0]}",
-              file=sys.stderr)
-        print("warm renders ...", file=sys.stderr)
-        warm = warm_handouts(runs)
-        warm_base = warm_baseline(runs)
-        print("cold runs ...", file=sys.stderr)
-        # A fresh, empty cache for each "first" run; the shared one, filled by an earlier build, for the rest.
-        build = [str(HANDOUTS), "build", ROUTINE, "-l", LAYOUT, "-o", str(tmp / "cold")]
-        subprocess.run(build, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, env=with_cache(filled))
-        edit = editable_content(tmp / "edited")
-        edited = build[:-2] + ["--content", str(tmp / "edited"), "-o", str(tmp / "cold-edited")]
-        subprocess.run(edited, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, env=with_cache(filled))
-        empties = iter(range(1_000_000))
-        colds = cold({
-            "handouts": (build, lambda: with_cache(filled)),
-            "edited": (edited, lambda: edit() or with_cache(filled)),
-            "first": (build, lambda: with_cache(tmp / f"cache-empty-{next(empties)}")),
-            "baseline": ([sys.executable, str(ROOT / "bench" / "baseline.py"), str(CONTENT / f"{ROUTINE}.yaml"),
-                          str(tmp / "baseline.pdf")], lambda: dict(os.environ)),
-        }, cold_runs, ROOT)
-        print(f"batch of {n_batch} ...", file=sys.stderr)
-        manifest = batch_manifest(tmp / "batch", n_batch)
-        one_worker = batch_wall(manifest, "--jobs", "1", "--force")
-        all_cores = batch_wall(manifest, "--jobs", str(cores), "--force")
-        rerun = statistics.median(batch_wall(manifest, "--jobs", str(cores)) for _ in range(3))
-        print(f"memory at {n_small} and {n_large} ...", file=sys.stderr)
-        peak_small = batch_peak_mb(batch_manifest(tmp / "small", n_small), cores)
-        peak_large = batch_peak_mb(batch_manifest(tmp / "large", n_large), cores)
+        say("warm renders")
+        warm = other.measure("warm", lambda: warm_renders(warm_n))
+        say("cold runs")
+        cold = other.measure("cold", lambda: cold_runs(tmp, cold_n))
+        say("import profile")
+        imports = import_profiles(tmp, profile_n)
+        say(f"batch of {throughput_rows}, 1 and {cores} workers")
+        batch = other.measure("batch", lambda: batch_throughput(tmp, throughput_rows, cores, batch_n))
+        say(f"worker memory at {small_rows} and {large_rows} rows")
+        peak_small, peak_large = other.measure("memory", lambda: (batch_peak_mb(tmp, small_rows, memory_jobs),
+                                                                  batch_peak_mb(tmp, large_rows, memory_jobs)))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
-    ms = lambda s: f"{s * 1000:.0f} ms"  # noqa: E731
-    sec = lambda s: f"{s:.2f} s"  # noqa: E731
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
-    print(f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores ({cores} workers for 'all cores'), "
-          f"Python {sys.version.split()[0]}; medians of {runs} warm and {cold_runs} cold runs; "
-          f"load average at the end {load} (other work on the machine slows every figure).\n")
+    base = warm["baseline"]
+    print(f"Measured {time.strftime('%Y-%m-%d %H:%M')} on {os.cpu_count()} cores ({cores} workers for 'all cores'), "
+          f"Python {sys.version.split()[0]}; medians of {warm_n} warm, {cold_n} cold and {batch_n} batch runs, "
+          f"interleaved; load average {load_before} at the start, {load_average()} at the end. Other processes "
+          f"took this share of all CPUs during each section: {other.summary()} (such work slows every figure, "
+          f"and the batch with all cores most).\n")
     print("| measure | handouts | bare ReportLab | ratio | target | |")
     print("|---|---|---|---|---|---|")
-    print(row(f"warm render, {ROUTINE} ({LAYOUT})", ms(warm), ms(warm_base), warm / warm_base, "≤ 0.55×",
-              warm / warm_base <= 0.55))
-    print(row(f"cold `handouts build {ROUTINE} -l {LAYOUT}`, results cache filled by an earlier build",
-              sec(colds["handouts"]), sec(colds["baseline"]), colds["handouts"] / colds["baseline"], "≤ 1.15×",
-              colds["handouts"] / colds["baseline"] <= 1.15))
-    print(row(f"cold `handouts build {ROUTINE} -l {LAYOUT}`, the routine's text edited since the last build",
-              sec(colds["edited"]), sec(colds["baseline"]), colds["edited"] / colds["baseline"], "≤ 1.15×",
-              colds["edited"] / colds["baseline"] <= 1.15))
-    print(row(f"cold `handouts build {ROUTINE} -l {LAYOUT}`, empty results cache (first build ever)",
-              sec(colds["first"]), sec(colds["baseline"]), colds["first"] / colds["baseline"], "≤ 1.15×",
-              colds["first"] / colds["baseline"] <= 1.15))
-    print(row(f"batch of {n_batch} personalised, 1 worker", sec(one_worker), ms(warm_base) + " (1 render)",
-              one_worker / warm_base, "–", None))
-    print(row(f"batch of {n_batch} personalised, {cores} workers", sec(all_cores), ms(warm_base) + " (1 render)",
-              all_cores / warm_base, "≤ 80×", all_cores / warm_base <= 80))
-    print(row(f"unchanged rerun of {n_batch}", sec(rerun), ms(warm) + " (1 handouts render)", rerun / warm, "≤ 10×",
-              rerun / warm <= 10))
+    r = warm["handouts"] / base
+    print(row(f"warm render, {ROUTINE} ({LAYOUT}), after a first render", ms(warm["handouts"]), ms(base), r,
+              "≤ 0.55×", r <= 0.55))
+    r = cold["build"] / cold["baseline"]
+    print(row(f"cold `handouts build {ROUTINE} -l {LAYOUT}`, a fresh process", sec(cold["build"]),
+              sec(cold["baseline"]), r, "≤ 1.5×", r <= 1.5))
+    r = cold["import handouts.cli"] / cold["import baseline"]
+    print(row("cold `python -c \"import handouts.cli\"` (vs `import baseline`: its module-level imports)",
+              sec(cold["import handouts.cli"]), sec(cold["import baseline"]), r, "–", None))
+    print(row("cold `python -c pass` (interpreter start-up, in both of the above)", sec(cold["python"]),
+              sec(cold["python"]), None, "–", None))
+    r = batch["1"] / base
+    print(row(f"batch of {throughput_rows} personalised, 1 worker", sec(batch["1"]), ms(base) + " (1 render)", r,
+              "–", None))
+    r = batch["all"] / base
+    print(row(f"batch of {throughput_rows} personalised, {cores} workers", sec(batch["all"]), ms(base) + " (1 render)",
+              r, "≤ 80×", r <= 80))
+    print(row(f"peak memory per worker, {small_rows:,} handouts ({memory_jobs} workers)", f"{peak_small:.0f} MB", "–",
+              None, "–", None))
     flat = peak_large / peak_small
-    print(row(f"peak memory per worker, {n_small} handouts", f"{peak_small:.0f} MB", "–", None, "≤ 150 MB",
-              peak_small <= 150))
-    print(row(f"peak memory per worker, {n_large} handouts", f"{peak_large:.0f} MB", f"{peak_small:.0f} MB at {n_small}",
-              flat, "≤ 150 MB, flat (≤ 1.10×)", peak_large <= 150 and flat <= 1.10))
-    print(f"\nThroughput: {n_batch / one_worker:.1f} handouts/s with 1 worker, {n_batch / all_cores:.1f} handouts/s "
-          f"with {cores} (wall time of the whole command, start-up included).")
+    print(row(f"peak memory per worker, {large_rows:,} handouts ({memory_jobs} workers)", f"{peak_large:.0f} MB",
+              f"{peak_small:.0f} MB at {small_rows:,}", flat, "≤ 1.10×", flat <= 1.10))
 
+    start = cold["python"]
+    print(f"\nCold build: interpreter start-up {ms(start)} for both; `import handouts.cli` {ms(cold['import handouts.cli'] - start)} "
+          f"more (the build imports the rest when it needs it), then {ms(cold['build'] - cold['import handouts.cli'])} to "
+          f"the end. Bare script: module-level imports {ms(cold['import baseline'] - start)}, then "
+          f"{ms(cold['baseline'] - cold['import baseline'])} to the end.")
+    print(f"Throughput: {throughput_rows / batch['1']:.1f} handouts/s with 1 worker, "
+          f"{throughput_rows / batch['all']:.1f} handouts/s with {cores} (wall time of the whole command, start-up "
+          f"included).")
+    print(f"\nLargest imports of a cold `handouts build` (python -X importtime, median of {profile_n}):\n")
+    print("| module | cumulative | self |")
+    print("|---|---|---|")
+    for c in imports["handouts"][:10]:
+        print(f"| `{c.module}` | {c.cumulative_us / 1000:.1f} ms | {c.self_us / 1000:.1f} ms |")
+    print()
+    for who, label in (("handouts", "`handouts build`"), ("baseline", "the bare script")):
+        packages = self_time_by_package(imports[who])
+        print(f"All imports of {label}: {sum(t for _, t in packages):.0f} ms (under -X importtime); by package: "
+              + ", ".join(f"{name} {t:.0f} ms" for name, t in packages[:8]) + ".")
 
 if __name__ == "__main__":
     main()
