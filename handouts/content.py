@@ -115,6 +115,56 @@ def load_clinic(path: Path) -> Clinic:
     return clinic
 
 
+def _guess_id(path: Path) -> str:
+    """The id a broken routine file was meant to have: its ``id:`` if readable, else the file name."""
+    try:
+        from .yamlio import load_yaml
+
+        data = load_yaml(path).data
+        if isinstance(data, dict) and isinstance(data.get("id"), str):
+            return data["id"].strip()
+    except Exception:  # noqa: BLE001 - the file's own problem is reported separately
+        pass
+    return path.stem
+
+
+def routines_by_id(folder: Path, wanted: set[str]) -> tuple[dict[str, RoutineDoc], dict[str, list[Problem]], list[Path]]:
+    """Routines by id, the problems of broken routine files by (guessed) id, and the clinic files.
+
+    Files named after a wanted id are read first; the rest of the folder only when
+    an id is still missing, so a clinic's large content folder does not slow every
+    build of one routine. Ids given twice are found among the files read."""
+    files = [f for f in yaml_files([folder]) if kind_of(f) in ("routine", "clinic")]
+    clinics = [f for f in files if kind_of(f) == "clinic"]
+    routine_files = [f for f in files if kind_of(f) == "routine"]
+    first = [f for f in routine_files if f.stem in wanted]
+    rest = [f for f in routine_files if f.stem not in wanted]
+    docs: dict[str, RoutineDoc] = {}
+    broken: dict[str, list[Problem]] = {}
+
+    def load(batch_files: list[Path]) -> None:
+        for f in batch_files:
+            try:
+                doc = load_routine(f)
+            except HandoutsError as exc:
+                broken.setdefault(_guess_id(f), []).extend(exc.problems)
+                continue
+            except Exception as exc:  # noqa: BLE001 - one odd file fails only its own routine
+                broken.setdefault(_guess_id(f), []).append(unexpected(f, exc))
+                continue
+            if doc.id in docs:
+                other = docs[doc.id]
+                broken.setdefault(doc.id, []).append(doc.located.problem(
+                    ("id",), f"routine id '{doc.id}' is already used by {display_path(other.path)}; ids must be unique"))
+            else:
+                docs[doc.id] = doc
+
+    load(first)
+    if not wanted <= set(docs) | set(broken):
+        load(rest)
+    return docs, broken, clinics
+
+
 def load_content(paths: list[Path], require_routines: bool = True) -> ContentSet:
     """Load every content file under ``paths``, reporting the problems of all files together."""
     files = [f for f in yaml_files(paths) if kind_of(f) != "layout"]

@@ -114,18 +114,38 @@ def test_personalisation_and_note(tmp_path, monkeypatch):
                           "Twice daily; stop if sore > 2 days."]) == []
 
 
-def test_build_reads_the_content_once(tmp_path, monkeypatch):
-    """The quality lines use the routines the build loaded, not a second reading of the folder."""
-    import handouts.pipeline.plan
+def test_build_of_one_routine_reads_its_file_once_and_no_other(tmp_path, monkeypatch):
+    """Asked for by id, a routine is read from the file of that name; the quality line reuses it."""
+    import handouts.content
 
     calls = []
-    real = handouts.pipeline.plan.load_content
-    monkeypatch.setattr(handouts.pipeline.plan, "load_content", lambda *a, **k: calls.append(a) or real(*a, **k))
+    real = handouts.content.load_routine
+    monkeypatch.setattr(handouts.content, "load_routine", lambda path: calls.append(Path(path).name) or real(path))
     monkeypatch.chdir(ROOT)
     result = run("build", "partner-neck", "-l", "handout-a4", "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[1].startswith("quality: partner-neck: reading grade")
-    assert len(calls) == 1
+    assert calls == ["partner-neck.yaml"]
+
+
+def test_a_broken_file_does_not_stop_the_build_of_another_routine(tmp_path, monkeypatch):
+    content = content_with(tmp_path, ROOT / "content" / "partner-neck.yaml")
+    (content / "draft.yaml").write_text("id: draft\ntitle: [unfinished\n")
+    monkeypatch.chdir(tmp_path)
+    result = run("build", "partner-neck", "-l", "handout-a4", "--out", "out")
+    assert result.exit_code == 0, result.output
+    everything = run("build", "-l", "handout-a4", "--out", "out")
+    assert everything.exit_code == 1 and "content/draft.yaml:2: malformed YAML" in everything.stderr
+
+
+def test_a_routine_whose_file_is_named_otherwise_is_still_found(tmp_path, monkeypatch):
+    content = content_with(tmp_path)
+    (content / "neck.yaml").write_text((ROOT / "content" / "partner-neck.yaml").read_text())
+    monkeypatch.chdir(tmp_path)
+    result = run("build", "partner-neck", "-l", "handout-a4", "--out", "out")
+    assert result.exit_code == 0, result.output
+    missing = run("build", "partner-nek", "-l", "handout-a4", "--out", "out")
+    assert missing.stderr.splitlines()[0] == "partner-nek: no routine with this id or path; known ids: partner-neck"
 
 
 def _broken_render(*args, **kwargs):

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..content import RoutineDoc, kind_of, load_clinic, load_routine, yaml_files
-from ..errors import HandoutsError, Problem, display_path, unexpected
+from ..content import RoutineDoc, load_clinic, routines_by_id
+from ..errors import HandoutsError, Problem, display_path
 from ..layout_models import Layout
 from ..layouts import LayoutChoice, LayoutLibrary
 from ..located import Located
@@ -37,53 +37,6 @@ class Batch:
     clinic: Clinic | None
     clinic_path: Path | None
     card_layouts: dict[str, Layout] = field(default_factory=dict)
-
-
-def _guess_id(path: Path) -> str:
-    """The id a broken routine file was meant to have: its ``id:`` if readable, else the file name."""
-    try:
-        data = load_yaml(path).data
-        if isinstance(data, dict) and isinstance(data.get("id"), str):
-            return data["id"].strip()
-    except Exception:  # noqa: BLE001 - the file's own problem is reported separately
-        pass
-    return path.stem
-
-
-def _load_routines(folder: Path, wanted: set[str]) -> tuple[dict[str, RoutineDoc], dict[str, list[Problem]], list[Path]]:
-    """Routines by id, broken routines by (guessed) id, and clinic files.
-
-    Files named after a wanted id are read first; the rest of the folder only when
-    an id is still missing, so a large content folder does not slow every batch."""
-    files = [f for f in yaml_files([folder]) if kind_of(f) in ("routine", "clinic")]
-    clinics = [f for f in files if kind_of(f) == "clinic"]
-    routine_files = [f for f in files if kind_of(f) == "routine"]
-    first = [f for f in routine_files if f.stem in wanted]
-    rest = [f for f in routine_files if f.stem not in wanted]
-    docs: dict[str, RoutineDoc] = {}
-    broken: dict[str, list[Problem]] = {}
-
-    def load(batch_files: list[Path]) -> None:
-        for f in batch_files:
-            try:
-                doc = load_routine(f)
-            except HandoutsError as exc:
-                broken.setdefault(_guess_id(f), []).extend(exc.problems)
-                continue
-            except Exception as exc:  # noqa: BLE001 - one odd file fails only its own routine
-                broken.setdefault(_guess_id(f), []).append(unexpected(f, exc))
-                continue
-            if doc.id in docs:
-                other = docs[doc.id]
-                broken.setdefault(doc.id, []).append(doc.located.problem(
-                    ("id",), f"routine id '{doc.id}' is already used by {display_path(other.path)}; ids must be unique"))
-            else:
-                docs[doc.id] = doc
-
-    load(first)
-    if not wanted <= set(docs) | set(broken):
-        load(rest)
-    return docs, broken, clinics
 
 
 def load_batch(path: Path, layouts: Path | None = None) -> Batch:
@@ -151,7 +104,7 @@ def load_batch(path: Path, layouts: Path | None = None) -> Batch:
     else:
         languages = {row.student.language for row in (roster.rows if roster else []) if row.student and row.student.language}
         wanted = set(manifest.routines) | {variant_id(r, lang) for r in manifest.routines for lang in languages}
-        docs, broken, clinic_files = _load_routines(content_dir, wanted)
+        docs, broken, clinic_files = routines_by_id(content_dir, wanted)
         for i, rid in enumerate(manifest.routines):
             if rid not in docs and rid not in broken:
                 known = ", ".join(sorted(docs)) or "none"

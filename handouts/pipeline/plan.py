@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..content import ContentSet, RoutineDoc, load_content, load_routine
+from ..content import ContentSet, RoutineDoc, load_clinic, load_content, load_routine, routines_by_id
 from ..errors import HandoutsError, Problem, display_path
 from ..layout_models import Layout
 from ..layouts import LayoutChoice, LayoutLibrary
@@ -35,27 +35,42 @@ def output_name(routine_id: str, layout_label: str, suffix: str = "") -> str:
 
 
 def select(wanted: list[str], content_dir: Path) -> Selection:
-    """Routines by id or by file path; none given means all, in id order."""
-    content = load_content([content_dir], require_routines=not wanted)
+    """Routines by id or by file path; none given means all, in id order.
+
+    Asked for by id, a routine is looked for in the file of that name first
+    (see :func:`routines_by_id`), so one build does not validate a whole folder."""
     if not wanted:
+        content = load_content([content_dir])
         return Selection(content, sorted(content.routines, key=lambda d: d.id))
-    by_id = content.by_id()
-    chosen: list[RoutineDoc] = []
+    ids = [item for item in wanted if not (Path(item).suffix in (".yaml", ".yml") or Path(item).exists())]
+    found, broken, clinics = routines_by_id(content_dir, set(ids)) if ids or content_dir.is_dir() else ({}, {}, [])
     problems: list[Problem] = []
+    chosen: list[RoutineDoc] = []
     for item in wanted:
-        path = Path(item)
-        if item in by_id:
-            chosen.append(by_id[item])
-        elif path.suffix in (".yaml", ".yml") or path.exists():
-            try:
-                chosen.append(load_routine(path))
-            except HandoutsError as exc:
-                problems.extend(exc.problems)
-        else:
-            known = ", ".join(sorted(by_id))
-            problems.append(Problem(item, None, "", f"no routine with this id or path; known ids: {known}"))
+        if item in ids:
+            if item in found:
+                chosen.append(found[item])
+            elif item in broken:
+                problems.extend(broken[item])
+            else:
+                known = ", ".join(sorted(found))
+                problems.append(Problem(item, None, "", f"no routine with this id or path; known ids: {known}"))
+            continue
+        try:
+            chosen.append(load_routine(Path(item)))
+        except HandoutsError as exc:
+            problems.extend(exc.problems)
+    content = ContentSet(routines=list(found.values()))
+    if len(clinics) > 1:
+        problems.append(Problem(display_path(clinics[1]), None, "", f"a second clinic profile; "
+                                f"{display_path(clinics[0])} is already used, keep one"))
+    elif clinics:
+        try:
+            content.clinic, content.clinic_path = load_clinic(clinics[0]), clinics[0]
+        except HandoutsError as exc:
+            problems.extend(exc.problems)
     if problems:
-        raise HandoutsError(problems)
+        raise HandoutsError(list(dict.fromkeys(problems)))
     return Selection(content, chosen)
 
 
