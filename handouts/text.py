@@ -52,7 +52,7 @@ def clean(text: str) -> str:
     return "".join(ch for ch in text if ch not in _INVISIBLE)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def markup(text: str, family: str = "atkinson") -> str:
     """Escape ``text`` for a Paragraph and switch font for characters ``family`` lacks.
 
