@@ -170,22 +170,10 @@ def batch(
     from .batch import parse_shard, run_batch
 
     part = parse_shard(shard)
-    own = own_layouts(layouts_dir) if layouts_dir is not None else None
-    if own is None and layouts_dir is None and DEFAULT_LAYOUTS.is_dir():
-        own = None if _manifest_names_layouts(manifest) else DEFAULT_LAYOUTS
-    summary = run_batch(manifest, jobs=jobs, force=force, shard=part, combined=combined, layouts=own)
+    explicit = own_layouts(layouts_dir) if layouts_dir is not None else None
+    summary = run_batch(manifest, jobs=jobs, force=force, shard=part, combined=combined, layouts=explicit,
+                        fallback_layouts=own_layouts(None))
     return summary.exit_code
-
-
-def _manifest_names_layouts(manifest: Path) -> bool:
-    """Whether the manifest has its own ``layouts:`` (which then wins over ./layouts)."""
-    from .yamlio import load_yaml
-
-    try:
-        data = load_yaml(manifest).data
-    except HandoutsError:
-        return False  # the batch reports the manifest's problems itself
-    return isinstance(data, dict) and bool(data.get("layouts"))
 
 
 @app.command("list")

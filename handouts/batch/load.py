@@ -39,10 +39,11 @@ class Batch:
     card_layouts: dict[str, Layout] = field(default_factory=dict)
 
 
-def load_batch(path: Path, layouts: Path | None = None) -> Batch:
+def load_batch(path: Path, layouts: Path | None = None, fallback_layouts: Path | None = None) -> Batch:
     """Read and check the manifest and everything it names; any problem here stops the batch.
 
-    ``layouts`` (the command's ``--layouts``) wins over the manifest's ``layouts:``."""
+    Your own layouts: ``layouts`` (the command's ``--layouts``), else the
+    manifest's ``layouts:``, else ``fallback_layouts`` (``./layouts`` when it exists)."""
     from ..pipeline.preflight import clinic_problems
     from ..text import glyph_problems
 
@@ -76,6 +77,8 @@ def load_batch(path: Path, layouts: Path | None = None) -> Batch:
         if not layouts_dir.is_dir():
             where(("layouts",), f"folder {display_path(layouts_dir)} does not exist")
             layouts_dir = None
+    elif layouts_dir is None:
+        layouts_dir = fallback_layouts
     library = LayoutLibrary(layouts_dir)
     handout_layouts: dict[str, Layout] = {}
     for i, name in enumerate(manifest.handouts):

@@ -174,3 +174,15 @@ def _routine_order(routines: list[str]):
 def select(items: list[Item], shard: Shard) -> list[Item]:
     """This shard's items: rows by index modulo N; the class card sheets go with shard 0."""
     return [i for i in items if (i.row is not None and shard.owns(i.row)) or (i.row is None and shard.index == 0)]
+
+
+def check_manifest(path: Path, fallback_layouts: Path | None = None) -> list[Problem]:
+    """Every problem of a manifest, its roster and its rows (for ``handouts validate``), each once."""
+    from ..errors import HandoutsError
+    from .load import load_batch
+
+    try:
+        batch = load_batch(path, None, fallback_layouts)
+    except HandoutsError as exc:
+        return exc.problems
+    return list(dict.fromkeys(p for item in plan(batch) for p in item.problems))

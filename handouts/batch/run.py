@@ -30,12 +30,12 @@ def default_jobs() -> int:
 
 
 def run_batch(manifest: Path, jobs: int = 0, force: bool = False, shard: Shard = Shard(), combined: bool = False,
-              reporter=None, layouts: Path | None = None) -> Summary:
+              reporter=None, layouts: Path | None = None, fallback_layouts: Path | None = None) -> Summary:
     """Build a batch: load and plan everything, skip what is up to date, render the rest in parallel, report."""
     from ..progress import make_reporter
 
     started = time.perf_counter()
-    batch = load_batch(manifest, layouts)
+    batch = load_batch(manifest, layouts, fallback_layouts)
     tool = tool_fingerprint()
     items = select(plan(batch, tool), shard)
     reporter = reporter or make_reporter()

@@ -44,11 +44,13 @@ class _Recent(OrderedDict):
             self.popitem(last=False)
 
 
-_STYLE_KEYS: "weakref.WeakKeyDictionary[ParagraphStyle, tuple]" = weakref.WeakKeyDictionary()
 _PARSED_MAX = 1_000
 """Paragraphs (and line breakings) kept: a routine has 100 to 250 of each per layout, so a
 batch of a few routines stays warm, while a worker's memory stops growing early."""
 _PARSED: _Recent = _Recent(_PARSED_MAX)
+_STYLE_KEYS: "weakref.WeakKeyDictionary[ParagraphStyle, tuple]" = weakref.WeakKeyDictionary()
+_CANONICAL: _Recent = _Recent(512)
+"""Style keys by value, so the paragraphs kept share one copy of each instead of one per render."""
 _BROKEN: _Recent = _Recent(_PARSED_MAX)
 
 
@@ -58,7 +60,8 @@ def _style_key(style: ParagraphStyle) -> tuple:
     if key is None:
         key = tuple(sorted((k, v if isinstance(v, (str, int, float, type(None))) else repr(v))
                            for k, v in style.__dict__.items() if k not in ("name", "parent")))
-        _STYLE_KEYS[style] = key
+        key = _CANONICAL.get(key) or key
+        _CANONICAL[key] = _STYLE_KEYS[style] = key
     return key
 
 
