@@ -111,3 +111,24 @@ def test_own_layouts_folder_extends_the_shipped_layouts(tmp_path, monkeypatch):
     elsewhere = run("build", "partner-neck", "-l", "purple-letter", "--layouts", str(tmp_path / "nope"))
     assert elsewhere.exit_code == 1
     assert elsewhere.stderr.splitlines()[0] == f"--layouts: folder {tmp_path / 'nope'} does not exist"
+
+
+def test_a_batch_finds_your_layouts_by_option_manifest_or_the_layouts_folder(tmp_path, monkeypatch):
+    shutil.copytree(ROOT / "tests" / "cases" / "batch" / "content", tmp_path / "content")
+    (tmp_path / "content" / "broken-routine.yaml").unlink()
+    (tmp_path / "content" / "roster.csv").write_text("name\nAna\n", encoding="utf-8")
+    small = (ROOT / "tests" / "cases" / "batch" / "layouts" / "handout-small.yaml").read_text(encoding="utf-8")
+    for folder in ("layouts", "elsewhere"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "handout-small.yaml").write_text(small, encoding="utf-8")
+    manifest = tmp_path / "content" / "class.batch.yaml"
+    manifest.write_text("routines: [tiny-stretch]\nhandouts: [handout-small]\nroster: roster.csv\nout: ../out\n",
+                        encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert run("batch", manifest, "--jobs", "1").exit_code == 0  # ./layouts
+    assert run("batch", manifest, "--jobs", "1", "--force", "--layouts", "elsewhere").exit_code == 0
+    shutil.rmtree(tmp_path / "layouts")
+    refused = run("batch", manifest, "--jobs", "1", "--force")
+    assert refused.exit_code == 1 and "unknown layout 'handout-small'" in refused.stderr
+    manifest.write_text(manifest.read_text() + "layouts: ../elsewhere\n", encoding="utf-8")
+    assert run("batch", manifest, "--jobs", "1", "--force").exit_code == 0
