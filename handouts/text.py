@@ -52,11 +52,12 @@ def clean(text: str) -> str:
     return "".join(ch for ch in text if ch not in _INVISIBLE)
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=1024)
 def markup(text: str, family: str = "atkinson") -> str:
     """Escape ``text`` for a Paragraph and switch font for characters ``family`` lacks.
 
-    Cached: a batch marks up the same routine text for every handout it makes."""
+    Cached: a batch marks up the same routine text for every handout it makes; the
+    bound keeps a worker's memory flat however many names it prints."""
     out: list[str] = []
     run_family: str | None = None
     run: list[str] = []
@@ -83,6 +84,12 @@ def markup(text: str, family: str = "atkinson") -> str:
         run.append(ch)
     flush()
     return "".join(out)
+
+
+def markup_once(text: str, family: str = "atkinson") -> str:
+    """:func:`markup` without keeping the result: for one person's details, which a
+    batch never prints twice, so a worker's memory does not grow with its roster."""
+    return markup.__wrapped__(text, family)
 
 
 def _strings(value: Any, loc: tuple = ()) -> Iterator[tuple[tuple, str]]:

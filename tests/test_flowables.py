@@ -90,3 +90,38 @@ def test_paragraph_memory_stays_bounded_with_ever_new_names(monkeypatch):
     kept = {key[0] for key in flowables._PARSED}
     assert set(TEXTS) <= kept and sum(text.startswith("Prepared for") for text in kept) < 20
     assert _pdf(Para) == _pdf(Paragraph)
+
+
+def test_one_persons_details_are_never_kept_in_a_process_cache():
+    """A batch worker prints thousands of names; none of them may stay behind in a cache."""
+    from pathlib import Path
+
+    from handouts import text
+    from handouts.content import load_content
+    from handouts.models import Personalisation
+    from handouts.pipeline.render import render_handout
+
+    content = load_content([Path(__file__).resolve().parent.parent / "content"])
+    doc = content.by_id()["partner-neck"]
+    name, note, clinician = "Zebedee Quartermaine-Uniqueson", "A note only Zebedee gets.", "Dr Onlyonce"
+    personal = Personalisation(for_name=name, note=note, clinician=clinician, date="1 May 2031")
+    render_handout(doc.routine, LayoutLibrary().get("handout-a4"), "handout-a4", personal, content.clinic, doc.path)
+    kept = [key[0] for key in list(flowables._PARSED)] + [str(key) for key in list(flowables._BROKEN)]
+    assert not any(marker in entry for entry in kept for marker in ("Zebedee", "Onlyonce", "1 May 2031"))
+    assert text.markup.cache_info().currsize > 0
+    assert not any(marker in args for args in _markup_arguments() for marker in ("Zebedee", "Onlyonce"))
+
+
+def _markup_arguments() -> list[str]:
+    """The texts the markup cache holds (read through a fresh call's miss count)."""
+    from handouts import text
+
+    before = text.markup.cache_info()
+    held = []
+    for candidate in ("Zebedee Quartermaine-Uniqueson", "A note only Zebedee gets.", "Dr Onlyonce"):
+        text.markup(candidate)
+        after = text.markup.cache_info()
+        if after.hits > before.hits:
+            held.append(candidate)
+        before = after
+    return held

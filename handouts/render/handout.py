@@ -28,7 +28,7 @@ from ..models import (
     Step,
 )
 from ..styles import paragraph_styles
-from ..text import markup
+from ..text import markup, markup_once
 from ..units import MM
 from . import pictures
 from .flowables import Para, RuledLines, StepDisc, TickBox, boxed, bullet, cell_style, table
@@ -73,6 +73,11 @@ class HandoutRenderer:
     def pm(self, markup_text: str, style: str) -> Paragraph:
         """A paragraph from markup that already escaped its content."""
         return Para(markup_text, self.styles[style])
+
+    def personal(self, markup_text: str, style: str) -> Paragraph:
+        """One person's details: parsed and broken afresh, never kept in the paragraph caches,
+        which hold the routine's text that every handout of a batch shares."""
+        return Paragraph(markup_text, self.styles[style])
 
     def bullets(self, items: list[str], style: str = "bullet") -> list:
         return [bullet(markup(t), self.styles[style]) for t in items]
@@ -140,9 +145,9 @@ class HandoutRenderer:
             rows.append(("Date", per.date))
         if not rows:
             return []
-        text = "&nbsp;&nbsp;&nbsp;·&nbsp;&nbsp;&nbsp;".join(f"<b>{markup(k)}:</b> {markup(v)}" for k, v in rows)
+        text = "&nbsp;&nbsp;&nbsp;·&nbsp;&nbsp;&nbsp;".join(f"<b>{markup(k)}:</b> {markup_once(v)}" for k, v in rows)
         box = self.layout.boxes.get("personal")
-        para = self.pm(text, box.body_style if box else "body")
+        para = self.personal(text, box.body_style if box else "body")
         if box is None:
             return [para]
         return [boxed([para], box, self.width), Spacer(1, 8)]
@@ -284,7 +289,7 @@ class HandoutRenderer:
     def section_notes(self) -> list:
         note = self.data.personal.note
         if note:
-            body = [self.p(note, "box_body")]
+            body = [self.personal(markup_once(note), "box_body")]
         else:
             spacing = self.styles["body"].leading * 1.6
             body = [Spacer(1, 4), RuledLines(self.layout.notes_lines, spacing, self.brand.muted)]

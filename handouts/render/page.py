@@ -16,7 +16,7 @@ from reportlab.platypus import Paragraph
 
 from ..images import fitted
 from ..layout_models import Layout
-from ..text import markup
+from ..text import markup, markup_once
 
 
 EDGE = 12.0
@@ -45,7 +45,7 @@ class Decoration:
             if template[i] == "{":
                 end = template.find("}", i)
                 if end != -1 and template[i + 1 : end] in values:
-                    out.append(markup(values[template[i + 1 : end]]))
+                    out.append(markup_once(values[template[i + 1 : end]]))
                     i = end + 1
                     continue
             out.append(markup(template[i]))
