@@ -115,3 +115,13 @@ def test_state_of_another_shard_counts_but_is_not_rewritten(done):
     assert own.path.name == f"{STATE_NAME}.shard-1-of-2.json"
     name = next(out.glob("*.pdf")).name
     assert own.known[name] and name not in own.own
+
+
+def test_a_workers_peak_memory_is_its_own():
+    """Measured from the kernel's high-water mark of this process, never above what getrusage reports."""
+    import resource
+
+    from handouts.batch.pool import _peak_rss_kb
+
+    own = _peak_rss_kb()
+    assert 10_000 < own <= resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -62,6 +62,18 @@ def init_worker(context: WorkerContext, in_pool: bool = True) -> None:
 
 
 def _peak_rss_kb() -> int:
+    """This process's own peak resident memory, in KiB.
+
+    On Linux the kernel's high-water mark of the process's memory (VmHWM),
+    which starts afresh in a new program; ``ru_maxrss`` would report the
+    parent's peak to a spawned worker, since it survives fork and exec."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
     try:
         import resource
 
