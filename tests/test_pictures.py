@@ -14,8 +14,9 @@ from handouts.content import load_content
 from handouts.layouts import LayoutLibrary
 from handouts.models import Personalisation
 
+from shipped import ROUTINES
+
 ROOT = Path(__file__).resolve().parent.parent
-ROUTINE_IDS = sorted(p.stem for p in (ROOT / "content").glob("*.yaml") if "." not in p.stem and p.stem != "clinic")
 
 
 @functools.cache
@@ -41,7 +42,7 @@ def built(tmp_path_factory):
     return {tuple(p.stem.split("--")): p for p in paths}
 
 
-@pytest.mark.parametrize("routine_id", ROUTINE_IDS)
+@pytest.mark.parametrize("routine_id", ROUTINES)
 @pytest.mark.parametrize("layout_name", ["handout-a4", "handout-large-print"])
 def test_one_picture_per_step(built, routine_id, layout_name):
     routine = content().by_id()[routine_id].routine

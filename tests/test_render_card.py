@@ -18,22 +18,19 @@ import pypdfium2
 import pytest
 
 from handouts.content import ContentSet, load_content, load_routine
-from handouts.layouts import LayoutLibrary, shipped_layouts
+from handouts.layouts import LayoutLibrary
 from handouts.models import Routine
 from handouts.pipeline.render import render_card_pdf
 from handouts.pipeline.run import build_cards
 from handouts.render.card import CardSet, CueRow, compose_card, step_detail
 from handouts.units import MM
 
+from shipped import CARD_LAYOUTS, CONTENT_DIR, ROUTINES
+
 from pdfcheck import PdfFacts, normalise, read_facts
 
 ROOT = Path(__file__).resolve().parent.parent
-CONTENT_DIR = ROOT / "content"
-NOT_ROUTINES = ("clinic.yaml", ".batch.yaml")
-"""Content files that are not routines, by name: the clinic profile and batch manifests."""
-
-ROUTINES = sorted(p.stem for p in CONTENT_DIR.glob("*.yaml") if not p.name.endswith(NOT_ROUTINES))
-LAYOUTS = sorted(p.stem for p in shipped_layouts().glob("card-*.yaml") if not p.stem.endswith("-base"))
+LAYOUTS = CARD_LAYOUTS
 LIBRARY = LayoutLibrary()
 CASES = [(r, l) for r in ROUTINES for l in LAYOUTS]
 FIXTURES = ROOT / "tests" / "cases" / "cards"

@@ -25,15 +25,12 @@ from handouts.models import Personalisation, Routine
 from handouts.pipeline.run import build_handouts
 from handouts.render.handout import HandoutInput, render_handout
 
+from shipped import CONTENT_DIR, ROUTINES
+
 from pdfcheck import (MM, PdfFacts, font_facts, font_report, form_text_fonts, glyphs, missing_texts, read_facts,
                       stream_text)
 
 ROOT = Path(__file__).resolve().parent.parent
-CONTENT_DIR = ROOT / "content"
-NOT_ROUTINES = ("clinic.yaml", ".batch.yaml")
-"""Content files that are not routines, by name: the clinic profile and batch manifests."""
-
-ROUTINES = sorted(p.stem for p in CONTENT_DIR.glob("*.yaml") if not p.name.endswith(NOT_ROUTINES))
 LAYOUTS = sorted(p.stem for p in shipped_layouts().glob("handout-*.yaml") if not p.stem.endswith("-base"))
 CASES = [(r, l) for r in ROUTINES for l in LAYOUTS]
 

@@ -18,21 +18,18 @@ import pytest
 
 from handouts.content import ContentSet, load_content, load_routine
 from handouts.errors import HandoutsError
-from handouts.layouts import LayoutLibrary, shipped_layouts
+from handouts.layouts import LayoutLibrary
 from handouts.pipeline.render import calibration_pdf, card_imposition, render_card_pdf, render_sheet_for_many
 from handouts.render.card import CardSet, Rect, compose_card
 from handouts.render.sheet import MARK_WIDTH, SHEETS, Imposition, impose, mirrored
 from handouts.units import INCH, MM
 
+from shipped import CARD_LAYOUTS, CONTENT_DIR, ROUTINES
+
 from pdfcheck import Glyph, PdfFacts, font_report, missing_from, read_facts, stream_text
 
 ROOT = Path(__file__).resolve().parent.parent
-CONTENT_DIR = ROOT / "content"
-NOT_ROUTINES = ("clinic.yaml", ".batch.yaml")
-"""Content files that are not routines, by name: the clinic profile and batch manifests."""
-
-ROUTINES = sorted(p.stem for p in CONTENT_DIR.glob("*.yaml") if not p.name.endswith(NOT_ROUTINES))
-LAYOUTS = sorted(p.stem for p in shipped_layouts().glob("card-*.yaml") if not p.stem.endswith("-base"))
+LAYOUTS = CARD_LAYOUTS
 LIBRARY = LayoutLibrary()
 PAPER = ["a4", "letter"]
 FLIPS = ["long", "short"]

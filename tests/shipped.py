@@ -1,0 +1,17 @@
+"""What ships with the project, by file name only: tests parametrise over it without loading anything."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from handouts.layouts import shipped_layouts
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT_DIR = ROOT / "content"
+NOT_ROUTINES = ("clinic.yaml", ".batch.yaml")
+"""Content files that are not routines, by name: the clinic profile and batch manifests."""
+
+ROUTINES = sorted(p.stem for p in CONTENT_DIR.glob("*.yaml") if not p.name.endswith(NOT_ROUTINES))
+"""Routine ids of the shipped content (each routine file is named after its id; a test checks it)."""
+
+CARD_LAYOUTS = sorted(p.stem for p in shipped_layouts().glob("card-*.yaml") if not p.stem.endswith("-base"))
