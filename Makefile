@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: build test wheel-check clean
+.PHONY: build test fuzz wheel-check clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ build: $(BIN)/.installed
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest
+
+# A long randomised pass over the models (every test run makes a short, fixed one).
+fuzz: $(BIN)/.installed
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/hostile/test_hostile_fuzz.py $(FUZZ_ARGS)
 
 wheel-check:
 	PYTHON=$(PYTHON) .ci/wheel-check
