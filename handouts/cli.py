@@ -8,16 +8,18 @@ message``), 130 interrupted.
 
 from __future__ import annotations
 
+import errno
 import functools
 import gc
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Callable, Optional
 
 import typer
 
-from .errors import HandoutsError, Problem
+from .errors import HandoutsError, Problem, inert
 
 app = typer.Typer(
     add_completion=False,
@@ -60,15 +62,43 @@ def command(fn: Callable) -> Callable:
             raise typer.Exit(code=130) from None
         except (typer.Exit, typer.Abort, SystemExit):
             raise
+        except OSError as exc:
+            if not isinstance(exc.filename, (str, bytes, os.PathLike)):
+                internal(exc)
+            fail(HandoutsError(refused_path(exc)))
         except Exception as exc:  # noqa: BLE001 - a fault of handouts, not of the input: one line, no traceback
-            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-            typer.echo(f"handouts: internal error ({type(exc).__name__}{': ' + detail if detail else ''}); "
-                       "please report this", err=True)
-            raise typer.Exit(code=1) from None
+            internal(exc)
         if code:
             raise typer.Exit(code=code)
 
     return run
+
+
+def internal(exc: BaseException) -> None:
+    """A fault of handouts, not of the input: one line, no traceback, exit code 1."""
+    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    typer.echo(f"handouts: internal error ({type(exc).__name__}{': ' + inert(detail) if detail else ''}); "
+               "please report this", err=True)
+    raise typer.Exit(code=1) from None
+
+
+def refused_path(exc: OSError) -> Problem:
+    """A path the system refused (a name too long to look up, a folder not ours to read), named as given.
+
+    Paths come from options and files; whichever check missed one, the user
+    still gets the path and the reason, not an internal error."""
+    from .pipeline.write import words
+
+    name = os.fsdecode(exc.filename)
+    if len(name) > 100:  # most likely the name refused as too long: its start and end say which
+        name = f"{name[:40]}…{name[-40:]}"
+    return Problem(name, None, "", "does not exist" if exc.errno == errno.ENOENT else words(exc))
+
+
+def say(text: str) -> None:
+    """Print lines that quote content (titles, descriptions) with any control character escaped,
+    so a title cannot act on the terminal; line breaks between lines stay."""
+    typer.echo("\n".join(inert(line) for line in text.split("\n")))
 
 
 def own_layouts(option: Path | None) -> Path | None:
@@ -98,7 +128,7 @@ def validate(
     own = own_layouts(layouts_dir)
     targets = list(paths) if paths else [DEFAULT_CONTENT, *([own] if own else [])]
     report = validate_paths(targets, own, shipped=not paths)
-    typer.echo(report)
+    say(report)
 
 
 @app.command()
@@ -192,12 +222,12 @@ def list_(
     width = max(len(d.id) for d in content.routines)
     for doc in sorted(content.routines, key=lambda d: d.id):
         r = doc.routine
-        typer.echo(f"  {doc.id:<{width}}  {r.audience.value:<9}  {len(r.all_steps):>2} steps  {r.title}")
+        say(f"  {doc.id:<{width}}  {r.audience.value:<9}  {len(r.all_steps):>2} steps  {r.title}")
     typer.echo("Layouts:")
     lwidth = max((len(n) for n, _, _ in layouts), default=0)
     for name, kind, description in layouts:
         origin = "own" if lib.origin(name) == "own" else "shipped"
-        typer.echo(f"  {name:<{lwidth}}  {kind:<7}  {origin:<7}  {description}".rstrip())
+        say(f"  {name:<{lwidth}}  {kind:<7}  {origin:<7}  {description}".rstrip())
 
 
 @app.command()
@@ -241,7 +271,7 @@ def check(
     if as_json:
         typer.echo(json.dumps(report_json(checks, layout), indent=2, ensure_ascii=False))
     else:
-        typer.echo(format_report(checks))
+        say(format_report(checks))
     # Characters no font prints are not part of the report, but a build refuses them all the same.
     glyphs = [p for p in preflight(content.routines, content.clinic, content.clinic_path)
               if not _is_safety(p)]

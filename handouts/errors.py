@@ -7,8 +7,33 @@ has) ends up as a :class:`Problem`; the CLI turns a :class:`HandoutsError` into
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+"""Characters a terminal acts on instead of showing: C0 and C1 controls and DEL (an ESC
+starts a sequence that can clear the screen or retitle the window), line and paragraph
+separators, the bidi controls that reorder what follows them, and lone surrogates (bytes
+that were not UTF-8), which an output stream may refuse to encode."""
+
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def inert(text: str) -> str:
+    """``text`` with every character in :data:`_UNSAFE` written as an escape (``\\x1b``, ``\\u202e``).
+
+    Messages quote what users and their files wrote; escaped, a quoted value is
+    always one line that prints as written and cannot restyle the terminal."""
+    if not _UNSAFE.search(text):
+        return text
+    return _UNSAFE.sub(_escape, text)
+
+
+def _escape(found: re.Match) -> str:
+    ch = found.group()
+    code = ord(ch)
+    return _NAMED.get(ch) or (f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}")
 
 
 @dataclass(frozen=True, order=True)
@@ -21,10 +46,11 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = self.file if self.line is None else f"{self.file}:{self.line}"
-        if self.field:
-            return f"{where}: {self.field}: {self.message}"
-        return f"{where}: {self.message}"
+        file, field, message = inert(str(self.file)), inert(str(self.field)), inert(str(self.message))
+        where = file if self.line is None else f"{file}:{inert(str(self.line))}"
+        if field:
+            return f"{where}: {field}: {message}"
+        return f"{where}: {message}"
 
 
 class HandoutsError(Exception):
@@ -47,7 +73,10 @@ def display_path(path: Path | str) -> str:
     """Paths relative to the working folder read better in messages; a file shipped
     inside the package is named ``handouts:layouts/card-base.yaml`` wherever it is installed."""
     p = Path(path)
-    resolved = p.resolve()
+    try:
+        resolved = p.resolve()
+    except (OSError, RuntimeError):  # a symbolic link loop, a name too long to look up: say it as given
+        return str(p)
     if resolved.is_relative_to(SHIPPED):
         return "handouts:" + resolved.relative_to(SHIPPED).as_posix()
     try:

@@ -8,6 +8,7 @@ Schema (``handouts schema routine``) is the reference content authors read.
 from __future__ import annotations
 
 import re
+import unicodedata
 from enum import Enum
 from typing import Annotated, Any
 
@@ -34,10 +35,42 @@ def _one_line(value: str) -> str:
     return re.sub(r"\s+", " ", value).strip()
 
 
+def bad_character(text: str) -> str | None:
+    """Why ``text`` cannot be printed or shown as it is, or None.
+
+    A YAML escape ("\\e", "\\0") or a pasted value can put any character into
+    a string; a control character would print as a gap and act on the terminal
+    of whoever reads a message quoting it, and a lone surrogate (a byte of a
+    command-line argument that was not UTF-8) is not text at all."""
+    if text.isprintable():
+        return None
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category == "Cc" and ch not in "\t\n\r":
+            return f"contains a control character (U+{ord(ch):04X}) that is not allowed in text; delete it"
+        if category == "Cs":
+            if 0xDC80 <= ord(ch) <= 0xDCFF:
+                return (f"contains a byte that is not UTF-8 text (0x{ord(ch) - 0xDC00:02X}); "
+                        "retype it, or set your terminal to UTF-8")
+            return f"contains half of a surrogate pair (U+{ord(ch):04X}), which is not a character; delete it"
+    return None
+
+
+def _printable(value: Any) -> Any:
+    problem = bad_character(value) if isinstance(value, str) else None
+    if problem:
+        raise PydanticCustomError("control_character", problem)
+    return value
+
+
+Printable = BeforeValidator(_printable)
+"""Runs before pydantic's own string check, which would call a lone surrogate 'unable to parse raw data'."""
+
 Text = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1),
     AfterValidator(_one_line),
+    Printable,
 ]
 """Plain, non-empty text; runs of white space (YAML folding) become one space."""
 
@@ -452,7 +485,7 @@ class Source(Strict):
     title: Text = Field(..., description="Title of the source.")
     publisher: Text | None = Field(None, description="Site, organisation or author that published it.")
     author: Text | None = Field(None, description="Named author, when the source gives one.")
-    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = Field(None, description="Web address, when the source gives one.")
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$"), Printable] | None = Field(None, description="Web address, when the source gives one.")
     note: Text | None = Field(None, description="How this routine relates to the source, e.g. 'restated in plain words'.")
 
 
@@ -482,7 +515,7 @@ class Routine(Strict):
     glossary: list[Term] = Field(default_factory=list, description="Words to know, with plain definitions.")
     waivers: list[Waiver] = Field(default_factory=list, description="Rules deliberately waived, each with a reason.")
     source: Source = Field(..., description="Where the routine comes from.")
-    video_url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = Field(None, description="Optional video of the routine.")
+    video_url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$"), Printable] | None = Field(None, description="Optional video of the routine.")
 
     @model_validator(mode="after")
     def _steps_or_phases(self) -> "Routine":
@@ -534,10 +567,10 @@ class Clinic(Strict):
 class Personalisation(Strict):
     """Per-build details printed on one handout: who it is for, by whom, when, and a note."""
 
-    for_name: Annotated[str, StringConstraints(max_length=200)] | None = Field(None, description="Patient or student name.")
-    date: Annotated[str, StringConstraints(max_length=60)] | None = Field(None, description="Date printed on the handout, as written.")
-    clinician: Annotated[str, StringConstraints(max_length=200)] | None = Field(None, description="Clinician or teacher name.")
-    note: Annotated[str, StringConstraints(max_length=2000)] | None = Field(None, description="A personal note printed in the notes box.")
+    for_name: Annotated[str, StringConstraints(max_length=200), Printable] | None = Field(None, description="Patient or student name.")
+    date: Annotated[str, StringConstraints(max_length=60), Printable] | None = Field(None, description="Date printed on the handout, as written.")
+    clinician: Annotated[str, StringConstraints(max_length=200), Printable] | None = Field(None, description="Clinician or teacher name.")
+    note: Annotated[str, StringConstraints(max_length=2000), Printable] | None = Field(None, description="A personal note printed in the notes box.")
 
     @property
     def is_empty(self) -> bool:

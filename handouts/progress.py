@@ -4,6 +4,11 @@ CI logs and pipes get lines that make sense when read later (and that tools
 can grep); a person at a terminal gets a bar with count, rate and time left.
 Problems are repeated at the end as ``file:line: field: message`` lines, the
 same shape every other command prints.
+
+Item names, the batch title and folder names come from the manifest and the
+roster, so each is printed through :func:`~handouts.errors.inert`: a student
+named with an escape sequence shows as that sequence, it does not act on the
+terminal (and, on the bar, is not read as Rich markup either).
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import os
 import sys
 from typing import TextIO
 
-from .errors import Problem, display_path
+from .errors import Problem, display_path, inert
 
 
 def _plural(n: int, word: str) -> str:
@@ -31,7 +36,7 @@ def summary_lines(summary) -> list[str]:
                  f"in {summary.seconds:.1f} s ({_plural(summary.jobs, 'worker')}{rate})"]
     if summary.combined is not None and not summary.interrupted:
         what = "up to date" if summary.combined_fresh else "written"
-        line = f"combined: {display_path(summary.combined)} {what} ({_plural(summary.combined_docs, 'document')}"
+        line = f"combined: {inert(display_path(summary.combined))} {what} ({_plural(summary.combined_docs, 'document')}"
         if summary.combined_missing:
             line += f"; {summary.combined_missing} failed and left out"
         lines.append(line + ")")
@@ -56,8 +61,8 @@ class PlainReporter:
 
     def begin(self, title: str, total: int, skipped: int, todo: int, jobs: int, out_dir: str) -> None:
         self.total = total - skipped
-        self._say(f"batch: {title}: {_plural(total, 'item')} ({skipped} up to date, {todo} to build, "
-                  f"{_plural(jobs, 'worker')}) -> {out_dir}")
+        self._say(f"batch: {inert(title)}: {_plural(total, 'item')} ({skipped} up to date, {todo} to build, "
+                  f"{_plural(jobs, 'worker')}) -> {inert(out_dir)}")
 
     def item(self, name: str, ok: bool, seconds: float, problems: list[Problem]) -> None:
         self.count += 1
@@ -65,7 +70,7 @@ class PlainReporter:
         status = "built " if ok else "FAILED"
         timing = f"  {seconds:.2f} s" if ok else ""
         reason = f"  ({problems[0]})" if problems and not ok else ""
-        self._say(f"[{self.count:>{width}}/{self.total}] {status} {name}{timing}{reason}")
+        self._say(f"[{self.count:>{width}}/{self.total}] {status} {inert(name)}{timing}{reason}")
 
     def end(self, summary) -> None:
         for problem in summary.problems:
@@ -94,8 +99,8 @@ class RichReporter:
                 speed = task.finished_speed or task.speed
                 return Text("  -.- /s" if speed is None else f"{speed:5.1f} /s", style="progress.data.speed")
 
-        self.console.print(f"[bold]{title}[/]: {_plural(total, 'item')} — {skipped} up to date, "
-                           f"{todo} to build with {_plural(jobs, 'worker')} → {out_dir}", highlight=False)
+        self.console.print(f"[bold]{_markup(title)}[/]: {_plural(total, 'item')} — {skipped} up to date, "
+                           f"{todo} to build with {_plural(jobs, 'worker')} → {_markup(out_dir)}", highlight=False)
         self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), Rate(),
                                  TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(),
                                  console=self.console, transient=False)
@@ -104,8 +109,8 @@ class RichReporter:
 
     def item(self, name: str, ok: bool, seconds: float, problems: list[Problem]) -> None:
         if not ok:
-            first = f": {problems[0]}" if problems else ""
-            self.progress.console.print(f"[red]failed[/] {name}{first}", highlight=False, markup=True)
+            first = f": {_markup(str(problems[0]))}" if problems else ""
+            self.progress.console.print(f"[red]failed[/] {_markup(name)}{first}", highlight=False, markup=True)
         self.progress.advance(self.task)
 
     def end(self, summary) -> None:
@@ -116,6 +121,13 @@ class RichReporter:
         for line in summary_lines(summary):
             sys.stdout.write(line + "\n")
         sys.stdout.flush()
+
+
+def _markup(text: str) -> str:
+    """Text from a manifest or roster, shown on the bar as written: escaped for the terminal and for Rich."""
+    from rich.markup import escape
+
+    return escape(inert(text))
 
 
 def make_reporter():

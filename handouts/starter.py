@@ -12,7 +12,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from .errors import HandoutsError, Problem, display_path
-from .pipeline.write import write_atomic
+from .pipeline.write import folder_problem, write_all
 
 
 def _files(node: Traversable, prefix: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Traversable]]:
@@ -35,8 +35,8 @@ def write_starter(folder: Path) -> list[Path]:
     if existing:
         raise HandoutsError([Problem(display_path(t), None, "", "already exists; init never overwrites a file, "
                                      "so run it in a new folder") for t in existing])
-    written = []
-    for target, source in targets:
-        write_atomic(target, source.read_bytes())
-        written.append(target)
-    return written
+    where = folder_problem(folder)
+    if where:
+        raise HandoutsError(Problem(display_path(folder), None, "", where))
+    write_all([(target, source.read_bytes()) for target, source in targets])
+    return [target for target, _ in targets]

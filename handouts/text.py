@@ -4,6 +4,18 @@ ReportLab's Paragraph parses a small XML dialect, so content and roster text is
 escaped here (``&``, ``<``, ``>`` print literally) and each character the body
 font lacks is wrapped in the fallback font that has it. Text nobody can draw is
 reported by :func:`glyph_problems` before anything is rendered.
+
+Characters that draw nothing are sorted by what they would do on the page:
+
+- zero-width spaces and joiners, the byte-order mark and the soft hyphen carry
+  no meaning in a PDF whose lines we break ourselves; :func:`clean` drops them;
+- control characters (a NUL, an ESC), the bidi controls (U+202A–U+202E,
+  U+2066–U+2069, U+200E, U+200F, U+061C) and the other invisible formatting
+  characters steer terminals and right-to-left layout, which our left-to-right
+  pages do not have. The fonts draw them as gaps or stray marks, and dropping
+  them quietly would hide a paste gone wrong, so they are refused by name, like
+  a missing glyph: the author finds the character and deletes it;
+- line breaks (``\r``, U+2028 and U+2029 become ``\n``) and tabs are layout, kept.
 """
 
 from __future__ import annotations
@@ -15,7 +27,13 @@ from typing import Any, Iterator
 from .errors import Problem
 from .fonts import face_name, family_for
 
-_INVISIBLE = {"\u200b", "\u200c", "\u200d", "\ufeff", "\u00ad"}
+_INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
+
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+_LAYOUT = frozenset("\n\t\r\u2028\u2029")
+
+_BREAKS = str.maketrans({"\r": "\n", "\u2028": "\n", "\u2029": "\n"})
 
 _SHAPED = (
     (0x0590, 0x08FF),  # Hebrew, Arabic, Syriac, Thaana, NKo …: joined letters, right to left
@@ -47,9 +65,47 @@ def escape(text: str) -> str:
 
 
 def clean(text: str) -> str:
-    """Normalise to NFC and drop zero-width characters that no font draws."""
+    """Normalise to NFC and every line break to ``\\n``, and drop zero-width characters that no font draws.
+
+    Characters :func:`unprintable` names are dropped too: they are refused
+    before rendering, and this keeps them off the page should a text reach the
+    renderer by a way that skipped that check."""
     text = unicodedata.normalize("NFC", text)
-    return "".join(ch for ch in text if ch not in _INVISIBLE)
+    if text.isprintable():  # nearly every text: nothing below applies
+        return text
+    text = text.replace("\r\n", "\n").translate(_BREAKS)
+    return "".join(ch for ch in text if ch not in _INVISIBLE and _kind(ch) is None)
+
+
+def _kind(ch: str) -> str | None:
+    """The class that keeps ``ch`` off the page (control, surrogate, format), or None when it prints."""
+    if ch.isprintable() or ch in _LAYOUT:
+        return None
+    category = unicodedata.category(ch)
+    if category == "Cc":
+        return "control"
+    if category == "Cs":
+        return "surrogate"
+    if ch in _BIDI or (category == "Cf" and ch not in _INVISIBLE and family_for(ch) is not None):
+        return "format"  # one no font has (a flag's tag letters) is named as unprintable instead
+    return None
+
+
+def unprintable(text: str) -> str | None:
+    """The message for the first control, bidi or other invisible formatting character of ``text``, if any.
+
+    Controls and surrogates are worded as the content models word them, so a
+    roster cell or a layout text is refused in the same words as a routine."""
+    from .models import bad_character
+
+    for ch in text:
+        kind = _kind(ch)
+        if kind in ("control", "surrogate"):
+            return bad_character(ch)
+        if kind == "format":
+            return (f"contains an invisible formatting character (U+{ord(ch):04X} "
+                    f"{unicodedata.name(ch, 'unnamed')}) that would print as a stray mark or a gap; delete it")
+    return None
 
 
 @lru_cache(maxsize=1024)
@@ -110,6 +166,10 @@ def glyph_problems(data: Any, file: str, line_of=lambda loc: None, family: str =
 
     problems = []
     for loc, text in _strings(data):
+        refused = unprintable(text)
+        if refused:
+            problems.append(Problem(file, line_of(loc), format_loc(loc), refused))
+            continue
         text = clean(text)
         missing = missing_glyphs(text, family)
         if missing:

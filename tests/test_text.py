@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handouts.text import SHOWN, glyph_problems, markup, needs_shaping
+from handouts.text import SHOWN, clean, glyph_problems, markup, needs_shaping
 
 
 def problems(text: str) -> list[str]:
@@ -43,3 +43,39 @@ def test_a_script_whose_letters_join_is_refused_though_a_font_has_its_glyphs(tex
 def test_shaping_is_needed_by_joined_and_reordered_scripts_only():
     assert all(needs_shaping(c) for c in "नשمสக")
     assert not any(needs_shaping(c) for c in "aéжλ李🌸ễ")
+
+
+@pytest.mark.parametrize("char, words", [
+    ("\x00", "a control character (U+0000)"),
+    ("\x1b", "a control character (U+001B)"),
+    ("\x7f", "a control character (U+007F)"),
+    ("\x9b", "a control character (U+009B)"),
+    ("\u202e", "an invisible formatting character (U+202E RIGHT-TO-LEFT OVERRIDE)"),
+    ("\u2066", "an invisible formatting character (U+2066 LEFT-TO-RIGHT ISOLATE)"),
+    ("\u200f", "an invisible formatting character (U+200F RIGHT-TO-LEFT MARK)"),
+])
+def test_characters_that_would_print_as_gaps_or_stray_marks_are_refused_by_name(char, words):
+    (message,) = problems(f"Ana{char} Lopez")
+    assert message.startswith(f"roster.csv:7: name: contains {words} ")
+    assert message.endswith("; delete it")
+
+
+def test_a_byte_that_was_not_utf8_is_named_as_one():
+    assert problems("Ana \udcff") == [
+        "roster.csv:7: name: contains a byte that is not UTF-8 text (0xFF); retype it, or set your terminal to UTF-8"]
+
+
+@pytest.mark.parametrize("text", ["Ana\u200bLopez", "Ana\u00adLopez", "\ufeffAna", "Ana\u2060Lopez", "line\nbreak",
+                                  "a\ttab", "Zoë \u00a0Saldaña"])
+def test_zero_width_characters_and_layout_pass(text):
+    assert problems(text) == []
+
+
+def test_clean_drops_what_cannot_be_printed_and_keeps_line_breaks():
+    assert clean("A\u200bn\u202ea\x00\r\nB\u2028C\rD\tE") == "Ana\nB\nC\nD\tE"
+    assert markup("a\u2029b") == "a<br/>b"
+
+
+def test_a_flag_made_of_tag_characters_is_named_as_unprintable_not_as_formatting():
+    (message,) = problems("Go \U0001F3F4\U000E0067\U000E0062\U000E007F")
+    assert "no font can print" in message

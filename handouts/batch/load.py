@@ -45,6 +45,7 @@ def load_batch(path: Path, layouts: Path | None = None, fallback_layouts: Path |
     Your own layouts: ``layouts`` (the command's ``--layouts``), else the
     manifest's ``layouts:``, else ``fallback_layouts`` (``./layouts`` when it exists)."""
     from ..pipeline.preflight import clinic_problems
+    from ..pipeline.write import folder_problem
     from ..text import glyph_problems
 
     located = load_yaml(path)
@@ -133,6 +134,9 @@ def load_batch(path: Path, layouts: Path | None = None, fallback_layouts: Path |
         except HandoutsError as exc:
             problems.extend(exc.problems)
 
+    out_problem = folder_problem(base / manifest.out)  # before anything is drawn
+    if out_problem:
+        where(("out",), out_problem)
     if problems:
         raise HandoutsError(sorted(dict.fromkeys(problems), key=lambda p: (p.file, p.line or 0)))
     assert roster is not None

@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 from typing import Iterable
 
-from ..errors import display_path
+from ..errors import HandoutsError, display_path
+from ..pipeline.write import folder_problem, words
 from .combine import combine
 from .load import load_batch
 from .plan import Item, plan, select
@@ -40,7 +41,11 @@ def run_batch(manifest: Path, jobs: int = 0, force: bool = False, shard: Shard =
     items = select(plan(batch, tool), shard)
     reporter = reporter or make_reporter()
     out_dir = batch.out_dir
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # it passed load_batch's check, then changed
+        why = folder_problem(out_dir) or f"cannot write to {display_path(out_dir)}: {words(exc)}"
+        raise HandoutsError(batch.located.problem(("out",), why)) from None
     state = State(out_dir, shard)
     combined_name = _combined_name(batch.manifest.combined_file, shard)
     summary = Summary(total=len(items))

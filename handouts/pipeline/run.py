@@ -2,7 +2,10 @@
 
 Nothing is written until every requested document has rendered and the
 preflight found nothing wrong, so a bad routine, layout or option never leaves
-a mix of new and stale files behind; each file is then replaced atomically.
+a mix of new and stale files behind. The output folder is tried before the
+first page is drawn, and the files are then written together: all to temporary
+files, renamed over their targets only once every one is on disk, so a folder
+that fills up or turns read-only at the third file leaves no file changed.
 """
 
 from __future__ import annotations
@@ -17,14 +20,17 @@ from .jobs import Job, SheetOptions
 from .plan import card_layouts, check_card_options, choose_layouts, plan_calibration, plan_cards, plan_handouts, select
 from .preflight import preflight
 from .render import render
-from .write import write_atomic
+from .write import output_problems, write_all
 
 
-def run_jobs(jobs: list[Job], content: ContentSet) -> list[Path]:
-    """Check, draw and write ``jobs``; every problem is raised before the first file is written."""
+def run_jobs(jobs: list[Job], content: ContentSet, option: str = "--out") -> list[Path]:
+    """Check, draw and write ``jobs``; every problem is raised before the first file is written.
+
+    ``option`` names where the output folder came from, for problems writing to it."""
     docs = [doc for job in jobs for doc in job.docs]
     personals = {id(job.personal): job.personal for job in jobs if not job.personal.is_empty}
-    problems = preflight(docs, content.clinic, content.clinic_path, personals.values())
+    problems = output_problems([job.out for job in jobs], option)
+    problems += preflight(docs, content.clinic, content.clinic_path, personals.values())
     if problems:
         raise HandoutsError(problems)
     rendered: list[tuple[Path, bytes]] = []
@@ -36,8 +42,7 @@ def run_jobs(jobs: list[Job], content: ContentSet) -> list[Path]:
             failed += exc.problems
     if failed:
         raise HandoutsError(list(dict.fromkeys(failed)))
-    for path, pdf in rendered:
-        write_atomic(path, pdf)
+    write_all(rendered, option)
     return [path for path, _ in rendered]
 
 
