@@ -10,14 +10,21 @@ most of a cold ``build``). So a file is first read with ruamel's C parser
 only the plain shapes hand-written content uses (string keys, strings, plain
 numbers, booleans, nulls) and hands anything else (an error, a tag, an alias,
 a date, an odd number) to the round-trip loader, so the data, the lines and
-every message stay exactly what that loader makes of the file.
+every message stay exactly what that loader makes of the file. Text that could
+nest deeper than the C parser's stack allows goes to the round-trip loader
+too, which reports it instead of dying with the process.
+
+Only a regular file of at most ``MAX_YAML_BYTES`` is read: a pipe or a device
+could be read forever.
 """
 
 from __future__ import annotations
 
 import datetime
 import math
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +42,85 @@ MAX_NODES = 200_000
 
 BIG_NUMBER = 10**15
 """No count, time or length in a handout comes near this; larger numbers are typos."""
+
+MAX_YAML_BYTES = 1_000_000
+"""The largest YAML file read: the longest routine shipped is under 20 KB, so 1 MB is fifty
+times any hand-written file, and the round-trip loader still reads that much in seconds.
+A larger file is the wrong file (a log, a dump, a disk image), not a routine."""
+
+C_PARSER_DEPTH = 256
+"""The most nesting, counted generously, that is handed to the C parser. Its composer
+recurses in C (a few hundred bytes of stack a level) and overflows the stack, killing the
+process, somewhere past 20,000 levels on an 8 MB stack and far sooner on a thread's small
+one; 256 levels stay under 100 KB. Content files count under 60, so they keep the fast way."""
+
+
+def read_limited(path: Path, limit: int, what: str) -> bytes:
+    """The bytes of an input file, refused unless it is a regular file of at most ``limit`` bytes.
+
+    A pipe, a device or a socket can be read forever (``/dev/zero``, a FIFO nobody
+    writes to), so the kind is checked before the file is opened; it is opened without
+    blocking (a file swapped for a FIFO in between cannot stall the open) and checked
+    again, and never more than ``limit`` bytes are read, should it grow meanwhile.
+    ``what`` names the kind of file in the message about its size."""
+    name = display_path(path)
+    try:
+        kind = _not_regular(os.stat(path).st_mode)
+        size, data = 0, b""
+        if kind is None:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+                         | getattr(os, "O_BINARY", 0))
+            try:
+                st = os.fstat(fd)
+                kind, size = _not_regular(st.st_mode), st.st_size
+                if kind is None and size <= limit:
+                    data = _read_at_most(fd, limit + 1)
+                    size = max(size, len(data))
+            finally:
+                os.close(fd)
+    except OSError as exc:
+        raise HandoutsError(Problem(name, None, "", f"cannot be read: {exc.strerror or exc}")) from None
+    if kind is not None:
+        raise HandoutsError(Problem(name, None, "", f"is {kind}, not a regular file; name a file saved by an editor"))
+    if size > limit:
+        shown, most = _size_text(size), _size_text(limit)
+        size_of = "" if shown == most else f"{shown}, "
+        raise HandoutsError(Problem(name, None, "", f"is {size_of}larger than the {most} {what} may be; "
+                                    "is it the right file?"))
+    return data
+
+
+def _not_regular(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
+
+
+def _read_at_most(fd: int, count: int) -> bytes:
+    chunks = []
+    while count > 0:
+        chunk = os.read(fd, min(count, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        count -= len(chunk)
+    return b"".join(chunks)
+
+
+def _size_text(size: int) -> str:
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.1f} MB".replace(".0 MB", " MB")
+    if size >= 1_000:
+        return f"{size / 1_000:.1f} KB".replace(".0 KB", " KB")
+    return f"{size} bytes"
 
 
 class _Walk:
@@ -245,9 +331,28 @@ def _fast_plain(node: Any, loc: Loc, walk: _Walk) -> Any:
     raise _Unsure()
 
 
+_LEADING = re.compile(r"(?:\A|[\n\r\x85\u2028\u2029])[ \t?:\ufeff-]*")
+"""The start of every line (after any of the line breaks YAML knows) up to its first plain
+character: indentation, indicators, and the byte-order mark a stream may start a document with."""
+
+
+def nesting_bound(text: str) -> int:
+    """More than the deepest nesting ``text`` can hold, found without parsing it.
+
+    Every flow collection opens with '[' or '{', so their count bounds flow nesting,
+    whatever quotes or comments hide them; a block collection sits deeper than its
+    parent by at least one column of indentation or indicator ('- ', '? ', ': ') -
+    a list under a key may share the key's column, so each column is allowed two levels."""
+    leading = max(map(len, _LEADING.findall(text)), default=0)
+    return text.count("[") + text.count("{") + 2 * leading + 2
+
+
 def _fast_read(path: Path, text: str) -> Located | None:
-    """Plain data and lines from the C parser, or None where only the round-trip loader is exact."""
+    """Plain data and lines from the C parser, or None where only the round-trip loader is exact
+    (or where nesting could be deep enough to overflow the C parser's stack)."""
     if _DIRECTIVE.search(text) or Reader.NON_PRINTABLE.search(text):
+        return None
+    if nesting_bound(text) > C_PARSER_DEPTH:
         return None
     try:
         from ruamel.yaml.cyaml import CSafeLoader
@@ -274,10 +379,7 @@ def load_yaml(path: Path) -> Located:
         raise HandoutsError(Problem(name, None, "", "file does not exist"))
     if path.is_dir():
         raise HandoutsError(Problem(name, None, "", "is a folder, not a file"))
-    try:
-        raw_bytes = path.read_bytes()
-    except OSError as exc:
-        raise HandoutsError(Problem(name, None, "", f"cannot be read: {exc.strerror or exc}")) from None
+    raw_bytes = read_limited(path, MAX_YAML_BYTES, "a hand-written YAML file")
     try:
         text = raw_bytes.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -94,6 +94,12 @@ def test_a_comment_alone_changes_nothing_printed(done):
     b'{"format": 1, "items": {"../../etc/passwd": {"digest": 1, "size": "big"}}}',
     b'{"format": 99, "items": {}}',
     b"\xff\xfe\x00garbage",
+    b"[" * 100_000 + b"]" * 100_000,
+    b'{"format": 1, "items": ' + b"{" * 50_000 + b"}" * 50_000 + b"}",
+    b'{"format": 1, "items": {"ana--tiny-stretch--handout-small.pdf": null}}',
+    b'{"format": 1, "items": {"ana--tiny-stretch--handout-small.pdf": {"digest": null, "size": 1e400}}}',
+    b"null",
+    b'{"format": 1, "items": {"x": {"size": ' + b"9" * 5000 + b"}}}",
 ])
 def test_a_damaged_state_file_only_means_rebuilding(done, garbage):
     (done.parent / "out" / f"{STATE_NAME}.json").write_bytes(garbage)
@@ -130,3 +136,53 @@ def test_a_workers_peak_memory_is_its_own():
                                              check=True).stdout.split())
     del ballast
     assert own < 200 * 1024, (own, inherited)  # getrusage may carry the parent's 300 MB over
+
+
+def _entry_of(out, name):
+    path = out / f"{STATE_NAME}.json"
+    return json.loads(path.read_text())["items"][name]
+
+
+@pytest.mark.parametrize("field, value", [
+    ("digest", "f" * 63), ("digest", "F" * 64), ("digest", 7), ("size", -1), ("size", True), ("size", 1.0),
+    ("size", "1"), ("mtime_ns", None), ("mtime_ns", 2**64),
+])
+def test_an_odd_entry_is_not_trusted(done, field, value):
+    """A recorded entry counts only as the tool writes it: a 64-digit hex digest and whole sizes and times."""
+    out = done.parent / "out"
+    name = sorted(p.name for p in out.glob("*.pdf"))[0]
+    state = out / f"{STATE_NAME}.json"
+    data = json.loads(state.read_text())
+    data["items"][name][field] = value
+    state.write_text(json.dumps(data))
+    assert rerun(done) == (1, 2, 0)
+    assert _entry_of(out, name)[field] != value
+
+
+def test_names_a_batch_could_not_plan_are_dropped_not_kept(done):
+    out = done.parent / "out"
+    state = out / f"{STATE_NAME}.json"
+    data = json.loads(state.read_text())
+    entry = next(iter(data["items"].values()))
+    for name in ("../../etc/passwd", "/etc/shadow", "a\\b.pdf", ".hidden.pdf", "", "x" * 300, "nul\u0000.pdf"):
+        data["items"][name] = entry
+    state.write_text(json.dumps(data))
+    assert rerun(done) == (0, 3, 0)
+    keep = State(out, Shard())
+    assert sorted(keep.own) == sorted(p.name for p in out.glob("*.pdf"))
+
+
+def test_a_state_file_over_the_size_limit_is_not_read(done, monkeypatch):
+    monkeypatch.setattr(batch_state, "MAX_STATE_BYTES", 100)
+    assert rerun(done) == (3, 0, 0)
+
+
+def test_a_folder_in_place_of_the_state_file_is_a_problem_before_any_build(done):
+    from handouts.errors import HandoutsError
+
+    out = done.parent / "out"
+    (out / f"{STATE_NAME}.json").unlink()
+    (out / f"{STATE_NAME}.json").mkdir()
+    with pytest.raises(HandoutsError) as info:
+        rerun(done)
+    assert "is a folder; remove it" in str(info.value)

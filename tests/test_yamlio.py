@@ -260,3 +260,86 @@ def test_content_files_do_not_need_the_round_trip_loader(c_parser, monkeypatch):
     monkeypatch.setattr(yamlio, "_careful_read", refuse)
     for path in sorted((REPO / "content").glob("*.yaml")) + sorted((REPO / "handouts" / "data" / "layouts").glob("*.yaml")):
         assert load_yaml(path).data
+
+
+# --------------------------------------------------------------------------- hostile files
+
+
+@pytest.mark.parametrize("text, depth", [
+    ("a: [1, [2, [3]]]\n", 4),
+    ("- - - x\n", 3),
+    ("a:\n- b:\n  - c:\n    - d: 1\n", 7),
+    ("? - a\n: {b: [c]}\n", 3),
+    ('a: "]]]]" \nb: [[[[x]]]]\n', 5),
+    ("\ufeff" + "- " * 50 + "x\n", 50),  # a byte-order mark before the indicators
+    ("\r".join(" " * (2 * i) + "- " * 5 for i in range(10)) + "x", 14),  # lines broken by CR alone
+    ("\u2028".join(" " * (2 * i) + "- " * 5 for i in range(10)) + "x", 14),
+])
+def test_nesting_bound_is_never_below_the_real_depth(text, depth):
+    assert yamlio.nesting_bound(text) >= depth
+
+
+def _depth(text: str) -> int:
+    """The deepest nesting libyaml's event stream reaches (events come without recursion)."""
+    from ruamel.yaml.cyaml import CParser
+    from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent, StreamEndEvent
+
+    parser = CParser(text)
+    level = deepest = 0
+    try:
+        while not isinstance(event := parser.get_event(), (StreamEndEvent, type(None))):
+            if isinstance(event, CollectionStartEvent):
+                level += 1
+                deepest = max(deepest, level)
+            elif isinstance(event, CollectionEndEvent):
+                level -= 1
+    except Exception:  # noqa: BLE001 - a parse error ends the stream; the depth reached so far counts
+        pass
+    finally:
+        parser.dispose()
+    return deepest
+
+
+def test_nesting_bound_holds_for_random_shapes(c_parser):
+    import random
+
+    pieces = ["- ", "? ", ": ", "a: ", "[", "]", "{", "}", ", ", "\n", "\r", "\r\n", " ", "  ", "x", "'", '"', "#",
+              "&a ", "*a", "!!seq ", "--- ", "\t", "-\t", "|\n", ">\n", "\ufeff", "\x85", "\u2028"]
+    rng = random.Random(2024)
+    for _ in range(5_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 40)))
+        assert yamlio.nesting_bound(text) >= _depth(text), repr(text)
+
+
+def test_content_files_stay_well_under_the_c_parsers_limit():
+    for path in sorted((REPO / "content").glob("*.yaml")) + sorted((REPO / "handouts" / "data").rglob("*.yaml")):
+        assert yamlio.nesting_bound(path.read_text(encoding="utf-8")) <= yamlio.C_PARSER_DEPTH // 2, path
+
+
+def test_nesting_past_the_limit_never_reaches_the_c_parser(c_parser, monkeypatch):
+    import ruamel.yaml.cyaml
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("handed to the C parser")
+
+    monkeypatch.setattr(ruamel.yaml.cyaml, "CSafeLoader", refuse)
+    deep = "a: " + "[" * (yamlio.C_PARSER_DEPTH + 1) + "]" * (yamlio.C_PARSER_DEPTH + 1) + "\n"
+    assert yamlio._fast_read(Path("x.yaml"), deep) is None
+    assert yamlio._fast_read(Path("x.yaml"), "- " * (yamlio.C_PARSER_DEPTH // 2) + "x\n") is None
+
+
+def test_a_file_over_the_size_limit_is_refused(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(yamlio, "MAX_YAML_BYTES", 1_000)
+    assert load_text(tmp_path, "a: " + "x" * 996 + "\n").data == {"a": "x" * 996}
+    assert problems_of(tmp_path, "a: " + "x" * 997 + "\n") == [
+        "x.yaml: is larger than the 1 KB a hand-written YAML file may be; is it the right file?"
+    ]
+
+
+def test_only_regular_files_are_read(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "dir").mkdir()
+    with pytest.raises(HandoutsError) as info:
+        yamlio.read_limited(tmp_path / "dir", 10, "a test file")
+    assert [str(p) for p in info.value.problems] == ["dir: is a folder, not a regular file; name a file saved by an editor"]

@@ -7,8 +7,10 @@ result, so one bad item never stops the pool.
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -48,17 +50,43 @@ class Result:
 
 _CONTEXT: WorkerContext | None = None
 
+PARENT_POLL_SECONDS = 0.5
+"""How often a worker looks whether the batch that started it is still there: a worker
+outlives a killed batch by about this long."""
 
-def init_worker(context: WorkerContext, in_pool: bool = True) -> None:
-    """Pool initializer: load fonts and keep the context; Ctrl-C is the parent's to handle."""
+
+def init_worker(context: WorkerContext, in_pool: bool = True, parent: int | None = None) -> None:
+    """Pool initializer: load fonts and keep the context; Ctrl-C is the parent's to handle,
+    and a worker ends when the batch process ``parent`` is gone."""
     global _CONTEXT
     if in_pool:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _end_with_parent(parent if parent is not None else os.getppid())
     from ..fonts import register_all
     from ..render import handout  # noqa: F401 - import once, not on the first item
 
     register_all()
     _CONTEXT = context
+
+
+def _end_with_parent(parent: int) -> None:
+    """End this worker as soon as the process that started it is gone.
+
+    A batch killed outright (``kill -9``, the out-of-memory killer) cannot tell its
+    workers; they would wait forever for work on a queue they hold open themselves,
+    keeping the terminal's output open. A dead parent's children are handed to another
+    process, so their parent id changes: a daemon thread compares it every half second
+    and ends the worker on the spot (any output it was writing is a temporary file the
+    next run removes). Polling works on Linux and macOS alike; Linux's
+    ``prctl(PR_SET_PDEATHSIG)`` would be immediate but fires when the *thread* that
+    started the worker ends, not the process, and exists nowhere else."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="end-with-parent", daemon=True).start()
 
 
 def _peak_rss_kb() -> int:
@@ -147,7 +175,7 @@ def run_items(batch: Batch, todo: list[Item], jobs: int, done) -> None:
     from concurrent.futures.process import BrokenProcessPool
 
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=init_worker, initargs=(context,))
+                               initializer=init_worker, initargs=(context, True, os.getpid()))
     pending = {pool.submit(build_item, item): item for item in todo}
     try:
         while pending:

@@ -11,18 +11,28 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import stat
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from .. import __version__
-from ..errors import HandoutsError, Problem
+from ..errors import HandoutsError, Problem, display_path
 from ..pipeline.write import write_atomic
 
 STATE_NAME = ".handouts-batch"
 STATE_FORMAT = 1
+
+MAX_STATE_BYTES = 32_000_000
+"""The largest state file read: an entry takes about 150 bytes, so this is 200,000 outputs,
+twenty for each of 10,000 roster rows (the most a roster holds). A larger file was not
+written by handouts, and is ignored: everything is rebuilt."""
+
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+_INT_MAX = 2**63
 
 
 @dataclass(frozen=True)
@@ -120,6 +130,9 @@ class State:
         self.own: dict[str, dict] = {}
         self.dirty = False
         self.flushed_at = 0.0
+        if self.path.is_dir():  # found now, not after the first outputs are drawn
+            raise HandoutsError(Problem(display_path(self.path), None, "", "is a folder; remove it, the batch "
+                                        "keeps its record of what it built in a file of that name"))
         if out_dir.is_dir():
             for f in sorted(out_dir.glob(f"{STATE_NAME}*.json")):
                 entries = self._read(f)
@@ -130,13 +143,25 @@ class State:
 
     @staticmethod
     def _read(path: Path) -> dict[str, dict]:
+        """The well-formed entries of a state file; anything unreadable or odd is left out,
+        which only means rebuilding. Nothing in it is used but to compare an output's
+        digest, size and time, and only for names the batch plans itself."""
+        from ..yamlio import read_limited
+
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("format") != STATE_FORMAT or not isinstance(data.get("items"), dict):
-                return {}
-            return {k: v for k, v in data["items"].items() if isinstance(k, str) and isinstance(v, dict)}
-        except (OSError, ValueError, AttributeError):
-            return {}  # unreadable state only means rebuilding
+            data = json.loads(read_limited(path, MAX_STATE_BYTES, "a batch state file").decode("utf-8"))
+        except (HandoutsError, ValueError, RecursionError, MemoryError):
+            return {}
+        if not isinstance(data, dict) or data.get("format") != STATE_FORMAT or not isinstance(data.get("items"), dict):
+            return {}
+        entries = {}
+        for name, entry in data["items"].items():
+            if _output_name(name) and isinstance(entry, dict):
+                digest, size, mtime_ns = entry.get("digest"), entry.get("size"), entry.get("mtime_ns")
+                if (isinstance(digest, str) and _DIGEST.fullmatch(digest)
+                        and _count(size) and _count(mtime_ns)):
+                    entries[name] = {"digest": digest, "size": size, "mtime_ns": mtime_ns}
+        return entries
 
     def fresh(self, name: str, digest: str) -> bool:
         try:
@@ -161,9 +186,33 @@ class State:
         self.flushed_at = time.monotonic()
 
 
+def _output_name(name: object) -> bool:
+    """A name the batch could have planned: a plain, visible file name, never a path."""
+    return (isinstance(name, str) and 0 < len(name) <= 255 and not name.startswith(".")
+            and not any(c in name for c in "/\\\0"))
+
+
+def _count(value: object) -> bool:
+    return type(value) is int and 0 <= value < _INT_MAX
+
+
 def file_digest(path: Path) -> str:
-    """The bytes of an input file (an image a routine names), or 'missing'."""
+    """The bytes of an input file (an image a routine names), or 'missing'.
+
+    Read in pieces, so a large picture never sits in memory whole; anything but a
+    regular file (a pipe or a device, which could be read forever) counts as missing."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return "missing"
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return "missing"
+            h = hashlib.sha256()
+            while chunk := os.read(fd, 1 << 20):
+                h.update(chunk)
+            return h.hexdigest()
+        finally:
+            os.close(fd)
     except OSError:
         return "missing"
