@@ -66,13 +66,26 @@ def _printable(value: Any) -> Any:
 Printable = BeforeValidator(_printable)
 """Runs before pydantic's own string check, which would call a lone surrogate 'unable to parse raw data'."""
 
-Text = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1),
-    AfterValidator(_one_line),
-    Printable,
-]
-"""Plain, non-empty text; runs of white space (YAML folding) become one space."""
+MAX_TEXT = 1_000
+"""Characters in one text field: the longest in the shipped routines is under 300; a
+paragraph past this is not one a patient reads, and would only slow every page."""
+
+MAX_ITEMS = 50
+"""Items in one list (steps, bullets, safety lines, terms...): far above any real routine,
+low enough that a mistaken file cannot make a handout of hundreds of pages."""
+
+def text_of(max_length: int):
+    """Plain, non-empty text of at most ``max_length`` characters; runs of white space
+    (YAML folding) become one space."""
+    return Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length),
+        AfterValidator(_one_line),
+        Printable,
+    ]
+
+
+Text = text_of(MAX_TEXT)
 
 Slug = Annotated[
     str,
@@ -407,20 +420,20 @@ class Illustration(Strict):
 class Step(Strict):
     """One numbered instruction the reader carries out."""
 
-    title: Annotated[Text, StringConstraints(max_length=60)] = Field(
+    title: text_of(60) = Field(
         ..., description="Short imperative title, e.g. 'Warm up the neck'. At most 60 characters."
     )
     instruction: Annotated[Text, AfterValidator(_max_sentences(3))] = Field(
         ..., description="One to three sentences saying what to do."
     )
-    actions: list[Text] = Field(default_factory=list, description="Optional bullet points: the sub-steps, in order.")
-    hand_use: list[HandUse] = Field(default_factory=list, description="Which part of the hand does the work.")
+    actions: list[Text] = Field(max_length=MAX_ITEMS, default_factory=list, description="Optional bullet points: the sub-steps, in order.")
+    hand_use: list[HandUse] = Field(max_length=MAX_ITEMS, default_factory=list, description="Which part of the hand does the work.")
     pressure: Pressure | None = Field(None, description="How hard to press: light, moderate or firm.")
-    motion: list[Motion] = Field(default_factory=list, description="The kind of movement.")
+    motion: list[Motion] = Field(max_length=MAX_ITEMS, default_factory=list, description="The kind of movement.")
     dosage: Dosage | None = Field(None, description="How long, how often, how many times.")
-    regions: list[Region] = Field(default_factory=list, description="Body regions this step works on.")
+    regions: list[Region] = Field(max_length=MAX_ITEMS, default_factory=list, description="Body regions this step works on.")
     caution: Text | None = Field(None, description="A warning that belongs to this step.")
-    cue: Annotated[Text, StringConstraints(max_length=40)] | None = Field(
+    cue: text_of(40) | None = Field(
         None, description="Very short cue for pocket cards; the title is used when left out."
     )
     illustration: Illustration | None = Field(None, description="Picture for this step.")
@@ -431,7 +444,7 @@ class Phase(Strict):
 
     title: Text = Field(..., description="Phase name, e.g. 'Prepare'.")
     purpose: Text | None = Field(None, description="Why this phase comes here, in one sentence.")
-    steps: list[Step] = Field(..., min_length=1, description="The steps of this phase, in order.")
+    steps: list[Step] = Field(..., max_length=MAX_ITEMS, min_length=1, description="The steps of this phase, in order.")
 
 
 class Tip(Strict):
@@ -444,11 +457,11 @@ class Tip(Strict):
 class Safety(Strict):
     """Safety content. It is never dropped, shortened or split by any renderer."""
 
-    cautions: list[Text] = Field(default_factory=list, description="Things to take care with while doing the routine.")
-    red_flags: list[Text] = Field(
+    cautions: list[Text] = Field(max_length=MAX_ITEMS, default_factory=list, description="Things to take care with while doing the routine.")
+    red_flags: list[Text] = Field(max_length=MAX_ITEMS, 
         default_factory=list, description="Signs that mean: stop and seek care (dizziness, numbness, pain spreading to the arm...)."
     )
-    contraindications: list[Text] = Field(default_factory=list, description="When not to do the routine at all.")
+    contraindications: list[Text] = Field(max_length=MAX_ITEMS, default_factory=list, description="When not to do the routine at all.")
     seek_care: Text | None = Field(
         None, description="When to see a doctor or therapist, e.g. pain lasting more than a few days."
     )
@@ -461,7 +474,7 @@ class AssessmentItem(Strict):
     """Something a clinician asks or checks before treating."""
 
     question: Text = Field(..., description="The question or observation.")
-    look_for: list[Text] = Field(default_factory=list, description="Typical answers or signs to look for.")
+    look_for: list[Text] = Field(max_length=MAX_ITEMS, default_factory=list, description="Typical answers or signs to look for.")
 
 
 class Term(Strict):
@@ -496,24 +509,25 @@ class Routine(Strict):
     """A complete routine: everything a handout or a card is built from."""
 
     id: Slug = Field(..., description="Unique id (lowercase words joined by '-'); names output files.")
-    title: Text = Field(..., description="Title shown on the handout and card.")
+    title: text_of(120) = Field(
+        ..., description="Title shown on the handout and card. At most 120 characters.")
     summary: Annotated[Text, AfterValidator(_max_sentences(2))] = Field(..., description="One line saying what the routine is for.")
     audience: Audience = Field(..., description="Who does the routine: self, partner or clinician.")
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")] = Field("en", description="Language of the text, e.g. 'en' or 'en-GB'.")
     time: DurationField = Field(..., description="How long the whole routine takes, e.g. '5-10 min'.")
     position: Text = Field(..., description="How the person sits or lies, and where the helper stands.")
-    setup: list[Text] = Field(default_factory=list, description="Getting ready, before the first step.")
-    equipment: list[Text] = Field(default_factory=list, description="What you need (stool, cushion, towel, tennis balls...).")
-    regions: list[Region] = Field(..., min_length=1, description="Body regions the routine works on.")
+    setup: list[Text] = Field(max_length=MAX_ITEMS, default_factory=list, description="Getting ready, before the first step.")
+    equipment: list[Text] = Field(max_length=MAX_ITEMS, default_factory=list, description="What you need (stool, cushion, towel, tennis balls...).")
+    regions: list[Region] = Field(..., max_length=MAX_ITEMS, min_length=1, description="Body regions the routine works on.")
     illustration: Illustration | None = Field(None, description="A picture for the whole routine, shown beside the title.")
-    assessment: list[AssessmentItem] = Field(default_factory=list, description="Questions and checks before starting (clinician routines).")
-    steps: list[Step] = Field(default_factory=list, description="The steps, in order. Use either steps or phases.")
-    phases: list[Phase] = Field(default_factory=list, description="Steps grouped into named phases. Use either steps or phases.")
-    hand_tips: list[Tip] = Field(default_factory=list, description="Advice on using the hands well.")
-    tips: list[Text] = Field(default_factory=list, description="General advice.")
+    assessment: list[AssessmentItem] = Field(max_length=MAX_ITEMS, default_factory=list, description="Questions and checks before starting (clinician routines).")
+    steps: list[Step] = Field(max_length=MAX_ITEMS, default_factory=list, description="The steps, in order. Use either steps or phases.")
+    phases: list[Phase] = Field(max_length=MAX_ITEMS, default_factory=list, description="Steps grouped into named phases. Use either steps or phases.")
+    hand_tips: list[Tip] = Field(max_length=MAX_ITEMS, default_factory=list, description="Advice on using the hands well.")
+    tips: list[Text] = Field(max_length=MAX_ITEMS, default_factory=list, description="General advice.")
     safety: Safety = Field(..., description="Cautions, red flags and contraindications. Never dropped.")
-    glossary: list[Term] = Field(default_factory=list, description="Words to know, with plain definitions.")
-    waivers: list[Waiver] = Field(default_factory=list, description="Rules deliberately waived, each with a reason.")
+    glossary: list[Term] = Field(max_length=MAX_ITEMS, default_factory=list, description="Words to know, with plain definitions.")
+    waivers: list[Waiver] = Field(max_length=MAX_ITEMS, default_factory=list, description="Rules deliberately waived, each with a reason.")
     source: Source = Field(..., description="Where the routine comes from.")
     video_url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$"), Printable] | None = Field(None, description="Optional video of the routine.")
 
