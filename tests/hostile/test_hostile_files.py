@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -28,7 +27,7 @@ from typer.testing import CliRunner
 from handouts.batch import STATE_NAME
 from handouts.cli import app
 
-from test_batch import CASE, manifest, roster
+from test_batch import manifest, roster
 
 BOUND = 10.0
 """Seconds any one hostile case may take, start of the command to its exit."""
