@@ -163,6 +163,60 @@ class Section(str, Enum):
     source = "source"
 
 
+PRINTER_EDGE = 12.0
+"""Points kept clear at the paper's edge: most printers cannot print the outer 4 mm."""
+HEADER_GAP = 4.0
+"""Points between the text area and the running header's text; the header's rule sits in it."""
+FOOTER_GAP = 6.0
+"""Points between the text area and the running footer's text; the footer's rule sits in it."""
+HEADER_DESCENT = 0.3
+"""Share of a header line's leading kept under its baseline, so descenders clear the rule."""
+PICTURE_GAP = 4 * MM
+"""Space between a step's picture and the text beside it."""
+
+MIN_TEXT_AREA_WIDTH = 80 * MM
+"""Narrowest text area (page less its side margins) a handout is laid out in. An A6 page with
+10 mm margins leaves 85 mm; narrower, a step's picture and its text no longer share a line."""
+MIN_TEXT_AREA_HEIGHT = 100 * MM
+"""Lowest text area (page less its top and bottom margins) a handout is laid out in. An A6 page
+with 12 mm margins leaves 124 mm; lower, a step's heading, picture and first lines no longer
+share a page."""
+MIN_TEXT_WIDTH = 40 * MM
+"""Narrowest column of text: beside a step's picture, or inside a box's padding and border.
+About 20 characters of 12 pt text; narrower, words break letter by letter."""
+MAX_FONT_SIZE = 72.0
+"""Largest text size, in points, any style may ask for: a poster's headline. Larger, one word
+fills a line and a heading no longer fits a page with anything after it."""
+MIN_LINES_PER_PAGE = 10
+"""Lines of any one style a page's text area must hold. Fewer, and a heading with its first
+lines, or a box's title (up to four lines in a narrow box) with a line of its text, padding
+and the space around both, no longer fits a page."""
+MIN_CHARS_PER_LINE = 10
+"""Characters one line of a column must hold in each style set in it. Fewer, and a short
+heading such as 'Safety first (continued)' takes most of a page, a step's title all of it."""
+CHAR_WIDTH = 0.55
+"""Width of an average character, spaces included, in ems, to turn a column's width into
+characters. The shipped fonts measure 0.43 to 0.47 on a handout's sentences; the rest is room
+for capitals, bold headings and words that do not break where a line ends."""
+MAX_GAP_SHARE = 0.15
+"""Largest share of the text area's height one gap may take: a step gap, the space above and
+below a paragraph together, a box's padding above and below its text together. A box that
+goes on over pages needs its padding, its title's and its text's space and lines on one page:
+with ten lines a page, three such gaps and four lines still leave room. More also leaves pages
+mostly empty, and a gap taller than the page cannot be placed at all."""
+MAX_PICTURE_SHARE = 0.5
+"""Largest share of the text area's height a step's picture may take, so the picture, its
+caption and pictograms, and the step's heading always share one page."""
+MAX_BORDER = 4.0
+"""Thickest box border, in points. The line is drawn centred on the box's edge, so half of it
+lies inside: thicker, it covers the padding and the text and paints the box dark."""
+MAX_ACCENT_BAR = 12.0
+"""Widest accent bar, in points: a bar marks a box's edge; wider, it is a coloured column that
+takes the text's room."""
+MAX_INDENT = 25 * MM
+"""Largest left indent of a style: an indent marks a list or a quotation; a deeper one leaves a
+sliver of text in a box or beside a picture."""
+
 REQUIRED_STYLES = ("body", "title", "subtitle", "h2", "step_title", "label", "small", "header", "footer")
 CARD_REQUIRED_STYLES = ("body", "title", "cue", "detail", "step_number", "band", "safety_head", "safety", "contact")
 CARD_MIN_FONT = 6.5  # points; nothing on a card is set smaller, whatever a layout asks for
@@ -290,6 +344,273 @@ class Layout(LayoutPart):
             problems.append((("sections",), "is required"))
         elif self.kind == "handout" and Section.safety not in self.sections:
             problems.append((("sections",), "'safety' is required; safety content is never left out"))
+        problems += self.fit_problems()
+        return problems
+
+    def text_area(self) -> tuple[float, float]:
+        """(width, height) of the page's text area, in points: the page less its margins."""
+        w, h = self.page.dimensions
+        m = self.page.margins
+        return w - m.left - m.right, h - m.top - m.bottom
+
+    def fit_problems(self) -> list[tuple[tuple, str]]:
+        """Sizes that are each valid but cannot be laid out together: a page with no room left
+        inside its margins, text too large for the page, a picture or a box's padding that
+        leaves no room for text, a gap taller than the page, a running line taller than its
+        margin. Each is reported where its value is set, so the file and line point at it.
+
+        Within these bounds any routine the content rules accept is laid out: what is taller
+        than a page (a step, a box, a caption) goes on over pages (see render/handout.py).
+        Card layouts keep their own rules (``_card_problems``); the text-size, indent and
+        line bounds apply to them too."""
+        styles = getattr(self, "styles", None) or {}
+        problems = self._size_problems(styles) + self._box_line_problems()
+        page = getattr(self, "page", None)
+        if self.kind != "handout" or page is None:
+            return problems
+        area = self._area_problems()
+        if area:
+            return problems + area
+        width, height = self.text_area()
+        narrowing = self._picture_problems(width, height) + self._padding_problems(width, height)
+        if not problems and not narrowing:  # a column's width means little while these are wrong
+            narrowing += self._column_problems(width)
+        problems += self._line_problems(styles, height) + self._running_problems() + narrowing
+        gap = MAX_GAP_SHARE * height
+        if self.step_gap > gap + 1e-6:
+            problems.append((("step_gap",), _too_much_gap(self.step_gap, height)))
+        for name, style in styles.items():
+            # The space above and below one paragraph count as one gap: both go with it into a box.
+            attrs = [a for a in ("space_before", "space_after") if getattr(style, a) is not None]
+            if not attrs:
+                continue
+            try:
+                around = self._space_around(name)
+                inherited = self._space_around(style.parent) if style.parent is not None else 0.0
+            except ValueError:
+                continue
+            if around > gap + 1e-6 and inherited <= gap + 1e-6:  # else reported at the parent
+                attr = max(attrs, key=lambda a: getattr(style, a))
+                what = _too_much_gap(getattr(style, attr), height) if getattr(style, attr) > gap + 1e-6 \
+                    else _too_much_gap(around, height, "the space above and below a paragraph together")
+                problems.append((("styles", name, attr), what))
+        return problems
+
+    def _space_around(self, name: str) -> float:
+        resolved = self.resolved_style(name)
+        return (resolved.space_before or 0) + (resolved.space_after or 0)
+
+    def _size_problems(self, styles: dict) -> list[tuple[tuple, str]]:
+        """Text sizes and indents beyond any page, checked where each style sets them."""
+        problems: list[tuple[tuple, str]] = []
+        if self.min_font_size > MAX_FONT_SIZE + 1e-6:
+            problems.append((("min_font_size",), _too_large_text(self.min_font_size)))
+        for name, style in styles.items():
+            if style.size is not None and style.size > MAX_FONT_SIZE + 1e-6:
+                problems.append((("styles", name, "size"), _too_large_text(style.size)))
+            if style.left_indent is not None and style.left_indent > MAX_INDENT + 1e-6:
+                problems.append((("styles", name, "left_indent"),
+                                 f"{_mm(style.left_indent)} is too deep an indent; at most {_mm(MAX_INDENT)}"))
+        return problems
+
+    def _box_line_problems(self) -> list[tuple[tuple, str]]:
+        problems: list[tuple[tuple, str]] = []
+        for name, box in (getattr(self, "boxes", None) or {}).items():
+            if box.border is not None and box.border.width > MAX_BORDER + 1e-6:
+                problems.append((("boxes", name, "border", "width"), f"{_pt_mm(box.border.width)} is too thick "
+                                 f"for a box border; at most {_pt(MAX_BORDER)}"))
+            if box.accent_bar > MAX_ACCENT_BAR + 1e-6:
+                problems.append((("boxes", name, "accent_bar"), f"{_pt_mm(box.accent_bar)} is too wide for an "
+                                 f"accent bar; at most {_pt(MAX_ACCENT_BAR)}"))
+        return problems
+
+    def _area_problems(self) -> list[tuple[tuple, str]]:
+        """The page, less its margins, must leave the smallest text area a handout is laid out in."""
+        w, h = self.page.dimensions
+        least = f"{_mm(MIN_TEXT_AREA_WIDTH, unit=False)} × {_mm(MIN_TEXT_AREA_HEIGHT)}"
+        need = f"handouts need a text area of at least {least}"
+        if w < MIN_TEXT_AREA_WIDTH - 1e-6 or h < MIN_TEXT_AREA_HEIGHT - 1e-6:
+            if self.page.size != "custom":
+                field = "size"
+            else:
+                field = "width" if w < MIN_TEXT_AREA_WIDTH - 1e-6 else "height"
+            return [(("page", field), f"a {_mm(w, unit=False)} × {_mm(h)} page is too small for a handout; {need} "
+                                      "inside the margins")]
+        aw, ah = self.text_area()
+        m = self.page.margins
+        if aw < MIN_TEXT_AREA_WIDTH - 1e-6 or ah < MIN_TEXT_AREA_HEIGHT - 1e-6:
+            # Named at the widest margin on the short side: the value most likely set by mistake.
+            if ah < MIN_TEXT_AREA_HEIGHT - 1e-6:
+                side = "top" if m.top >= m.bottom else "bottom"
+            else:
+                side = "left" if m.left >= m.right else "right"
+            return [(("page", "margins", side),
+                     f"{_mm(getattr(m, side))} leaves a text area of only {_mm(max(aw, 0), unit=False)} × "
+                     f"{_mm(max(ah, 0))} on a {_mm(w, unit=False)} × {_mm(h)} page; {need}")]
+        return []
+
+    def _line_source(self, name: str) -> tuple[tuple | None, float] | None:
+        """The height of a style's lines (its leading, or its size when that is larger) and where
+        that value is set: the nearest style in the parent chain that sets it. None for a style
+        whose chain is broken (reported already)."""
+        try:
+            resolved = self.resolved_style(name)
+        except ValueError:
+            return None
+        size = resolved.size if resolved.size is not None else 12.0
+        leading = resolved.leading if resolved.leading is not None else size * 1.3
+        attr = "leading" if resolved.leading is not None and leading >= size else "size"
+        current: str | None = name
+        while current is not None:
+            style = self.styles[current]
+            if getattr(style, attr) is not None:
+                return ("styles", current, attr), max(leading, size)
+            current = style.parent
+        return None, max(leading, size)
+
+    def _line_problems(self, styles: dict, height: float) -> list[tuple[tuple, str]]:
+        """Every style's lines must fit the page several times over; checked where the line height is set."""
+        problems: list[tuple[tuple, str]] = []
+        most = height / MIN_LINES_PER_PAGE
+        for name, style in styles.items():
+            if style.size is not None and style.size > MAX_FONT_SIZE + 1e-6:
+                continue  # reported as too large already
+            found = self._line_source(name)
+            if found is None or found[0] is None or found[0][1] != name:
+                continue  # inherited: checked at the style that sets it
+            loc, line = found
+            if line > most + 1e-6:
+                what = f"{_pt(line)} lines" if loc[-1] == "leading" else f"{_pt(line)} text"
+                problems.append((loc, f"{what}: the {_mm(height)} high text area holds only {int(height // line)} "
+                                      f"of them; a page holds at least {MIN_LINES_PER_PAGE} lines, "
+                                      f"so at most {_pt(most)}"))
+        return problems
+
+    def _column_problems(self, width: float) -> list[tuple[tuple, str]]:
+        """Each style must leave MIN_CHARS_PER_LINE characters a line in the narrowest column it
+        is set in: the text area, a box less its padding, a step's text beside its picture, a
+        caption beside its picture.
+
+        Reported at what makes the column narrow when it is less than half the text area (a
+        wide picture, deep padding), otherwise where the style's size is set."""
+        # (what the column is, its width, styles set in it, what narrows it, how much a point of that narrows it)
+        columns: list[tuple[str, float, list[str], tuple | None, float]] = [
+            ("the text area", width, list(self.styles), None, 0.0)]
+        for name, box in self.boxes.items():
+            border = box.border.width if box.border is not None else 0.0
+            inner = width - 2 * box.padding - box.accent_bar - border
+            names = [box.title_style, box.body_style] + (["bullet"] if name in ("safety", "tip") else [])
+            columns.append((f"the {name} box", inner, names, ("boxes", name, "padding"), 2.0))
+        ill = self.illustrations
+        if ill.position in ("left", "right"):
+            columns.append(("a step's text beside its picture", width - ill.width - PICTURE_GAP,
+                            ["step_title", "body", "bullet", "label", "caution"], ("illustrations", "width"), 1.0))
+            columns.append(("a picture's caption", ill.width, ["caption"], None, 0.0))
+        elif ill.position == "above":
+            columns.append(("a picture's caption beside it", width - ill.width - PICTURE_GAP, ["caption"],
+                            ("illustrations", "width"), 1.0))
+        problems: list[tuple[tuple, str]] = []
+        done: set[str] = set()
+        for where, column, names, cause, rate in sorted(columns, key=lambda c: c[1]):
+            for name in names:
+                if name in done or name not in self.styles:
+                    continue
+                done.add(name)
+                try:
+                    size = self.resolved_style(name).size or 12.0
+                except ValueError:
+                    continue
+                need = MIN_CHARS_PER_LINE * CHAR_WIDTH * size
+                if column >= need - 1e-6:
+                    continue
+                chars = int(column // (CHAR_WIDTH * size))
+                if cause is not None and column < width / 2:
+                    value = self.illustrations.width if cause[0] == "illustrations" else self.boxes[cause[1]].padding
+                    problems.append((cause, f"{_mm(value)} leaves {_mm(column)} across for {where}, where "
+                                            f"{_pt(size)} '{name}' text fits only {chars} characters a line; a line "
+                                            f"holds at least {MIN_CHARS_PER_LINE}, so at most "
+                                            f"{_mm(max(value - (need - column) / rate, 0))}"))
+                else:
+                    largest = column / (MIN_CHARS_PER_LINE * CHAR_WIDTH)
+                    problems.append((self._size_loc(name),
+                                     f"{_pt(size)} '{name}' text fits only {chars} characters a line in {where} "
+                                     f"({_mm(column)} across); a line holds at least {MIN_CHARS_PER_LINE}, "
+                                     f"so at most {_pt(largest)}"))
+        return problems
+
+    def _size_loc(self, name: str) -> tuple:
+        """Where a style's size is set: the nearest style in its parent chain that sets one."""
+        current: str | None = name
+        while current is not None and current in self.styles:
+            if self.styles[current].size is not None:
+                return ("styles", current, "size")
+            current = self.styles[current].parent
+        return ("styles", name)
+
+    def _running_problems(self) -> list[tuple[tuple, str]]:
+        """The running header and footer must fit their margins, inside the printable edge.
+
+        Reported at the margin when the running lines are no taller than the body's (the
+        margin is what is small), otherwise at the style that makes them tall."""
+        problems: list[tuple[tuple, str]] = []
+        m = self.page.margins
+        body = self._line_source("body") if "body" in self.styles else None
+        for part_name, margin, side in (("header", m.top, "top"), ("footer", m.bottom, "bottom")):
+            part = getattr(self, part_name, None)
+            if part is None or part.style not in self.styles:
+                continue
+            found = self._line_source(part.style)
+            if found is None:
+                continue  # a broken parent chain, reported already
+            if (self.resolved_style(part.style).size or 0) > MAX_FONT_SIZE + 1e-6:
+                continue  # reported as too large already
+            loc, line = found
+            need = header_band(line) if part_name == "header" else footer_band(line)
+            if need <= margin + 1e-6:
+                continue
+            if loc is None or (body is not None and line <= body[1] + 1e-6):
+                problems.append((("page", "margins", side),
+                                 f"{_mm(margin)} is too small for the {part_name}: its {_pt(line)} lines "
+                                 f"(style '{part.style}') need {_mm(need)}"))
+            else:
+                problems.append((loc, f"{_pt(line)} {part_name} lines need a {side} margin of {_mm(need)}; "
+                                      f"page.margins.{side} is {_mm(margin)}"))
+        return problems
+
+    def _picture_problems(self, width: float, height: float) -> list[tuple[tuple, str]]:
+        ill = self.illustrations
+        if ill.position == "none":
+            return []
+        problems: list[tuple[tuple, str]] = []
+        widest = width - PICTURE_GAP - MIN_TEXT_WIDTH
+        if ill.width > widest + 1e-6:
+            problems.append((("illustrations", "width"),
+                             f"{_mm(ill.width)} is too wide: the text area is {_mm(width)} wide and the text beside a "
+                             f"picture needs {_mm(MIN_TEXT_WIDTH)}; at most {_mm(max(widest, 0))}"))
+        tallest = MAX_PICTURE_SHARE * height
+        if ill.height > tallest + 1e-6:
+            problems.append((("illustrations", "height"),
+                             f"{_mm(ill.height)} is too tall: a picture may take {MAX_PICTURE_SHARE:.0%} of the "
+                             f"{_mm(height)} high text area; at most {_mm(tallest)}"))
+        return problems
+
+    def _padding_problems(self, width: float, height: float) -> list[tuple[tuple, str]]:
+        """Every box, less its padding, border and accent bar, keeps a column of text and most of a page."""
+        problems: list[tuple[tuple, str]] = []
+        for name, box in self.boxes.items():
+            border = box.border.width if box.border is not None else 0.0
+            if border > MAX_BORDER + 1e-6 or box.accent_bar > MAX_ACCENT_BAR + 1e-6:
+                continue  # reported already
+            across = (width - MIN_TEXT_WIDTH - box.accent_bar - border) / 2
+            down = MAX_GAP_SHARE * height / 2
+            if box.padding > across + 1e-6:
+                problems.append((("boxes", name, "padding"),
+                                 f"{_mm(box.padding)} is too much: the text area is {_mm(width)} wide and the text "
+                                 f"inside a box needs {_mm(MIN_TEXT_WIDTH)}; at most {_mm(max(min(across, down), 0))}"))
+            elif box.padding > down + 1e-6:
+                problems.append((("boxes", name, "padding"),
+                                 f"{_mm(box.padding)} is too much: above and below the text it takes more than "
+                                 f"{MAX_GAP_SHARE:.0%} of the {_mm(height)} high text area; at most {_mm(down)}"))
         return problems
 
     def _card_problems(self) -> list[tuple[tuple, str]]:
@@ -315,6 +636,38 @@ class Layout(LayoutPart):
         if 2 * self.card.safe_zone >= min(w, h) * 0.6:
             problems.append((("card", "safe_zone"), "leaves too little room for text on this card size"))
         return problems
+
+
+def header_band(leading: float) -> float:
+    """Top margin a running header with lines ``leading`` points apart needs (render/page.py draws it so)."""
+    return PRINTER_EDGE + HEADER_GAP + (1 + HEADER_DESCENT) * leading
+
+
+def footer_band(leading: float) -> float:
+    """Bottom margin a running footer with lines ``leading`` points apart needs."""
+    return PRINTER_EDGE + FOOTER_GAP + leading
+
+
+def _pt(points: float) -> str:
+    return f"{round(points, 1):g} pt"
+
+
+def _pt_mm(points: float) -> str:
+    return f"{_pt(points)} ({_mm(points)})"
+
+
+def _mm(points: float, unit: bool = True) -> str:
+    return f"{round(points / MM, 1):g}" + (" mm" if unit else "")
+
+
+def _too_large_text(size: float) -> str:
+    return f"{_pt(size)} is too large; text is set at {_pt(MAX_FONT_SIZE)} at most"
+
+
+def _too_much_gap(gap: float, height: float, what: str = "") -> str:
+    subject = f"{what} ({_mm(gap)}) is" if what else f"{_mm(gap)} is"
+    return (f"{subject} more than {MAX_GAP_SHARE:.0%} of the {_mm(height)} high text area; "
+            f"at most {_mm(MAX_GAP_SHARE * height)}")
 
 
 def layout_file_schema() -> dict:

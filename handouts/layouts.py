@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -132,17 +132,22 @@ class LayoutLibrary:
         abstract, and is of that kind. The message names no place; the caller
         puts it where the name was given (an option, a manifest line). A layout
         given by file path is labelled by its file's stem in output names."""
-        label = Path(name).stem if Path(name).suffix in (".yaml", ".yml") else name
+        by_path = Path(name).suffix in (".yaml", ".yml")
+        label = Path(name).stem if by_path else name
+        # A file is named as given: its stem may be no layout's name in any folder.
+        who = f"layout file {display_path(name)}" if by_path else f"layout '{label}'"
 
         def choices() -> str:  # resolving every layout costs time: only for a message
             return ", ".join(self.buildable(kind)) or "none"
 
-        if Path(name).suffix not in (".yaml", ".yml") and self.path_of(name) is None:
+        if not by_path and self.path_of(name) is None:
             raise LayoutChoice(f"unknown layout '{name}'; {kind} layouts: {choices()}")
+        if by_path and not Path(name).is_file():
+            raise LayoutChoice(f"{who} does not exist; {kind} layouts: {choices()}")
         layout = self.get(name)
         if layout.abstract or layout.kind != kind:
             what = "abstract (a base for other layouts)" if layout.abstract else f"a {layout.kind} layout"
-            raise LayoutChoice(f"layout '{label}' is {what}; {kind} layouts: {choices()}")
+            raise LayoutChoice(f"{who} is {what}; {kind} layouts: {choices()}")
         return label, layout
 
     def _parent(self, child: Path, name: str) -> Path:
@@ -267,7 +272,9 @@ def _references_despite(merged: dict, exc: ValidationError) -> list[tuple[tuple,
     for name, value in merged.items():
         if name in Layout.model_fields and name not in failed:
             try:
-                parts[name] = TypeAdapter(Layout.model_fields[name].annotation).validate_python(value)
+                field = Layout.model_fields[name]  # with its metadata: a Length parses "9pt", a count keeps its bounds
+                kind = Annotated[(field.annotation, *field.metadata)] if field.metadata else field.annotation
+                parts[name] = TypeAdapter(kind).validate_python(value)
             except ValidationError:
                 failed.add(name)
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import shutil
 from pathlib import Path
 
@@ -225,3 +226,71 @@ def test_clear_print_body_is_at_least_12pt():
     for name in lib.buildable("handout"):
         body = lib.get(name).resolved_style("body")
         assert body.size >= 12 and not body.italic and body.align == "left", name
+
+
+# ---------------------------------------------------------------- what a page can hold
+
+
+def child_of_a4(tmp_path: Path, monkeypatch, text: str) -> list[str]:
+    """The problems of one child of handout-a4 (none: [])."""
+    folder = tmp_path / "layouts"
+    folder.mkdir(exist_ok=True)
+    (folder / "mine.yaml").write_text("extends: handout-a4\n" + text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    try:
+        LayoutLibrary(folder).get("mine")
+    except HandoutsError as exc:
+        return [str(p) for p in exc.problems]
+    return []
+
+
+def test_a_footer_fits_a_margin_exactly_as_tall_as_the_page_draws_it(tmp_path, monkeypatch):
+    from handouts.layout_models import footer_band, header_band
+
+    lines = "styles:\n  header: {size: 20pt, leading: 24pt}\n  footer: {size: 20pt, leading: 24pt}\n"
+    top, bottom = math.ceil(header_band(24) * 1000) / 1000, math.ceil(footer_band(24) * 1000) / 1000
+    exact = f"page: {{margins: {{top: {top}pt, bottom: {bottom}pt}}}}\n"
+    assert child_of_a4(tmp_path, monkeypatch, lines + exact) == []
+    short = f"page: {{margins: {{top: {top}pt, bottom: {bottom - 2}pt}}}}\n"
+    assert child_of_a4(tmp_path, monkeypatch, lines + short) == [
+        f"layouts/mine.yaml:4: styles.footer.leading: 24 pt footer lines need a bottom margin of "
+        f"{round(bottom / MM, 1):g} mm; page.margins.bottom is {round((bottom - 2) / MM, 1):g} mm"
+    ]
+
+
+def test_a_value_of_the_wrong_kind_does_not_hide_what_cannot_lay_out(tmp_path, monkeypatch):
+    """The other checks run on what did validate, lengths and bounded counts included, and
+    inherited values stay what the parents say (min_font_size 9 pt, not the 12 pt default)."""
+    assert child_of_a4(tmp_path, monkeypatch, "notes_lines: 100\nstep_gap: 1000mm\n") == [
+        "layouts/mine.yaml:2: notes_lines: must be at most 30",
+        "layouts/mine.yaml:3: step_gap: 1000 mm is more than 15% of the 257 mm high text area; at most 38.6 mm",
+    ]
+
+
+def test_an_inherited_size_is_named_where_it_is_set(tmp_path, monkeypatch):
+    """box_body and bullet inherit the body's size: too large for a step's text and for the safety
+    box, it is reported once, at the body, for the narrower column."""
+    problems = child_of_a4(tmp_path, monkeypatch, "styles:\n  body: {size: 70pt, leading: 70pt}\n"
+                                                  "boxes:\n  safety: {padding: 19mm}\n")
+    assert problems == [
+        "layouts/mine.yaml:3: styles.body.size: 70 pt 'body' text fits only 9 characters a line in a step's text "
+        "beside its picture (130 mm across); a line holds at least 10, so at most 67 pt"
+    ]
+
+
+def test_card_layouts_keep_their_own_size_rules(tmp_path, monkeypatch):
+    """A card's page is one small panel: the handout's text-area minimum does not apply, the
+    text-size and border bounds do."""
+    folder = tmp_path / "layouts"
+    folder.mkdir()
+    (folder / "mine.yaml").write_text("extends: card-credit\n"
+                                      'boxes:\n  safety: {border: {width: 5mm, color: "#b3261e"}}\n'
+                                      "styles:\n  cue: {size: 100pt}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(HandoutsError) as info:
+        LayoutLibrary(folder).get("mine")
+    assert [str(p) for p in info.value.problems] == [
+        "layouts/mine.yaml:3: boxes.safety.border.width: 14.2 pt (5 mm) is too thick for a box border; at most 4 pt",
+        "layouts/mine.yaml:5: styles.cue.size: 100 pt is too large; text is set at 72 pt at most",
+    ]
+    assert LayoutLibrary().get("card-credit").reference_problems() == []

@@ -1,10 +1,14 @@
 """Reusable page pieces: boxes, step number discs, ruled lines, tick boxes.
 
 A box is a one-cell table: ReportLab never splits a single table row, which is
-exactly the guarantee the safety box needs (never broken across pages).
+exactly the guarantee the safety box needs (never broken across pages). A box
+taller than a whole page cannot keep that promise; it becomes a
+:class:`ContinuedBox`, which goes on in boxes titled "(continued)".
 """
 
 from __future__ import annotations
+
+from typing import Callable
 
 from reportlab.lib.colors import HexColor, white
 from reportlab.lib.styles import ParagraphStyle
@@ -171,6 +175,13 @@ class RuledLines(Flowable):
         self.width = availWidth
         return availWidth, self.count * self.spacing
 
+    def split(self, availWidth, availHeight):
+        """Large print and many lines can be taller than a page: the lines go on on the next."""
+        fit = int((availHeight + _FUZZ) // self.spacing)
+        if fit < 1 or fit >= self.count:
+            return []
+        return [RuledLines(fit, self.spacing, self.color), RuledLines(self.count - fit, self.spacing, self.color)]
+
     def draw(self):
         c = self.canv
         c.setStrokeColor(HexColor(self.color))
@@ -213,6 +224,106 @@ def boxed(content: list, box: Box, width: float) -> Table:
     t = Table([[content]], colWidths=[width])
     t.setStyle(cell_style(commands))
     return t
+
+
+class ContinuedBox(Flowable):
+    """A box too tall for any page: it fills the page it starts on and goes on in boxes titled
+    "(continued)", each as full as its page allows.
+
+    It breaks between items; an item is broken only when it is itself too tall for a page
+    (a long personal note, many lines to write on). Nothing is dropped or shortened."""
+
+    def __init__(self, title: Flowable | None, more_title: Callable[[], Flowable | None], items: list, box: Box,
+                 width: float, page_height: float):
+        super().__init__()
+        self.title = title
+        self.more_title = more_title
+        self.items = list(items)
+        self.box = box
+        self.box_width = width
+        self.page_height = page_height
+        self._table: Table | None = None
+
+    def _make(self, items: list) -> Table:
+        return boxed([*([self.title] if self.title is not None else []), *items], self.box, self.box_width)
+
+    def wrap(self, availWidth, availHeight):
+        self._table = self._make(self.items)
+        self.width, self.height = self._table.wrap(availWidth, availHeight)
+        return self.width, self.height
+
+    def draw(self):
+        assert self._table is not None
+        self._table.drawOn(self.canv, 0, 0)
+
+    def _content_height(self, items: list) -> float:
+        inner = self.box_width - 2 * self.box.padding - self.box.accent_bar
+        return sum(item.wrap(inner, 1e9)[1] for item in items)
+
+    def _height(self, items: list, aW: float, aH: float) -> float:
+        return self._make(items).wrap(aW, aH)[1]
+
+    def split(self, availWidth, availHeight):
+        aW, aH = availWidth, availHeight + _FUZZ
+        items = self.items
+        lo, hi = 0, len(items)  # the most whole items that fit, found by halving: heights only grow
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self._height(items[:mid], aW, aH) <= aH:
+                lo = mid
+            else:
+                hi = mid - 1
+        taken, rest = list(items[:lo]), list(items[lo:])
+        if rest and self._height([rest[0]], aW, self.page_height) > self.page_height:
+            parts = self._part(taken, rest[0], aW, aH)
+            if parts is not None:
+                taken.append(parts[0])
+                rest = [*parts[1:], *rest[1:]]
+        if not taken and rest and aH >= self.page_height:
+            # A whole page and still no room for the title and two lines of the first item
+            # (large print in a narrow box): a lone line at the end or start of a page is
+            # better than no handout.
+            parts = self._part(taken, rest[0], aW, aH, lone_lines=True)
+            if parts is not None:
+                taken.append(parts[0])
+                rest = [*parts[1:], *rest[1:]]
+        if not taken:
+            return []  # not even the first item fits here: the whole box goes on the next page
+        if rest and self._content_height(rest) >= self._content_height(self.items) - _FUZZ:
+            return []  # an item that would not break for real: never go on without end
+        first = self._make(taken)
+        if not rest:
+            return [first]
+        return [first, ContinuedBox(self.more_title(), self.more_title, rest, self.box, self.box_width,
+                                    self.page_height)]
+
+    def _part(self, taken: list, item: Flowable, aW: float, aH: float, lone_lines: bool = False) -> list | None:
+        """``item`` broken into parts, the first filling what ``taken`` leaves of ``aH``; None when it cannot be.
+
+        With ``lone_lines``, a paragraph may leave one line alone on either side of the break."""
+        style = getattr(item, "style", None)
+        kept = (style.allowWidows, style.allowOrphans) if lone_lines and style is not None else None
+        if kept is not None:
+            style.allowWidows = style.allowOrphans = 1
+        try:
+            inner = self.box_width - 2 * self.box.padding - self.box.accent_bar
+            room = aH - self._height(taken, aW, aH)
+            for _ in range(8):  # cell spacing the item does not know about: ask again for a little less
+                if room <= 0:
+                    return None
+                parts = item.split(inner, room)
+                if not parts:
+                    return None
+                if len(parts) > 1 and self._content_height(parts[1:]) >= self._content_height([item]) - _FUZZ:
+                    return None  # a break that leaves as much as before (a table row that would not split)
+                over = self._height([*taken, parts[0]], aW, aH) - aH
+                if over <= 0 and len(parts) > 1:
+                    return parts
+                room = min(room, parts[0].wrap(inner, room)[1]) - max(over, 0.5)
+            return None
+        finally:
+            if kept is not None:
+                style.allowWidows, style.allowOrphans = kept
 
 
 def keep(flowables: list) -> KeepTogether:

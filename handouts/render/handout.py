@@ -14,10 +14,12 @@ from typing import Callable
 
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer, Table
-from reportlab.platypus.flowables import KeepTogether
+from reportlab.platypus.doctemplate import LayoutError
+from reportlab.platypus.flowables import KeepTogether, _listWrapOn
 
 from .. import images
-from ..layout_models import Layout, Section
+from ..errors import HandoutsError, Problem, display_path
+from ..layout_models import PICTURE_GAP, Layout, Section
 from ..models import (
     HAND_USE_LABELS,
     MOTION_LABELS,
@@ -31,7 +33,7 @@ from ..styles import paragraph_styles
 from ..text import markup, markup_once
 from ..units import MM
 from . import pictures
-from .flowables import Para, RuledLines, StepDisc, TickBox, boxed, bullet, cell_style, table
+from .flowables import ContinuedBox, Para, RuledLines, StepDisc, TickBox, boxed, bullet, cell_style, table
 from .page import Decoration, decorated_canvas
 
 AUDIENCE_WORDS = {"self": "Do it yourself", "partner": "With a partner", "clinician": "For clinicians"}
@@ -83,33 +85,34 @@ class HandoutRenderer:
         return [bullet(markup(t), self.styles[style]) for t in items]
 
     def box(self, name: str, title: str, body: list) -> list:
-        """The layout's box around ``body``: one box when it fits a page, otherwise
-        several whole boxes split between items, the later ones titled "(continued)".
-        A box itself is never cut by a page break."""
+        """The layout's box around ``body``. A box that fits a page is never cut by a page
+        break: it moves to the next page whole. One taller than a page fills the page it
+        starts on and goes on in boxes titled "(continued)", so nothing is left out and no
+        page is left half empty before it."""
         spec = self.layout.boxes.get(name)
         if spec is None:
             return [self.p(title, "h2"), *body]
-
-        def make(label: str, items: list):
-            return boxed([self.p(label, spec.title_style), *items], spec, self.width)
-
-        def fits(items: list, label: str) -> bool:
-            return make(label, items).wrap(self.width, self.height)[1] <= self.height
-
         gap = Spacer(1, self.styles["body"].fontSize * 0.8)
-        if fits(body, title):
-            return [make(title, body), gap]
-        out: list = []
-        current: list = []
-        label = title
-        for item in body:
-            if current and not fits(current + [item], label):
-                out += [make(label, current), gap]
-                label = f"{title} (continued)"
-                current = []
-            current.append(item)
-        out += [make(label, current), gap]
-        return out
+        whole = boxed([self.p(title, spec.title_style), *body], spec, self.width)
+        if whole.wrap(self.width, self.height)[1] <= self.height:
+            return [whole, gap]
+        return [ContinuedBox(self.p(title, spec.title_style), lambda: self.p(f"{title} (continued)", spec.title_style),
+                             body, spec, self.width, self.height), gap]
+
+    def stack_height(self, flowables: list, width: float | None = None) -> float:
+        """Height of ``flowables`` one under the other (kept-together groups opened), as a frame stacks them."""
+        flat: list = []
+        for f in flowables:
+            flat.extend(f._content if isinstance(f, KeepTogether) else [f])
+        return _listWrapOn(flat, width or self.width, None)[1]
+
+    def splittable(self, t: Table, width: float | None = None) -> Table:
+        """``t``, allowed to break inside a row when one of its rows is taller than a page
+        (large print, a long list in one cell): kept whole, such a row could never be placed."""
+        t.wrap(width or self.width, self.height)
+        if max(t._rowHeights or [0]) > self.height:
+            t.splitInRow = 1
+        return t
 
     def h2(self, text: str) -> Paragraph:
         return self.p(text, "h2")
@@ -131,6 +134,7 @@ class HandoutRenderer:
             block = [table([[block, [picture, self.p(ill.alt, "caption")]]], [self.width - side - 6, side + 6],
                            [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                             ("RIGHTPADDING", (0, 0), (-1, -1), 0)])]
+            self.splittable(block[0])
         return [*block, Spacer(1, 6)]
 
     def section_personal(self) -> list:
@@ -150,7 +154,10 @@ class HandoutRenderer:
         para = self.personal(text, box.body_style if box else "body")
         if box is None:
             return [para]
-        return [boxed([para], box, self.width), Spacer(1, 8)]
+        whole = boxed([para], box, self.width)
+        if whole.wrap(self.width, self.height)[1] > self.height:  # long names in large print
+            whole = ContinuedBox(None, lambda: None, [para], box, self.width, self.height)
+        return [whole, Spacer(1, 8)]
 
     def section_summary(self) -> list:
         return []  # the summary is part of the title block; kept as a section name for ordering
@@ -166,7 +173,7 @@ class HandoutRenderer:
             rows.append([self.pm("<b>You need</b>", "body"), self.bullets(r.equipment)])
         if r.setup:
             rows.append([self.pm("<b>Get ready</b>", "body"), self.bullets(r.setup)])
-        key_w = max(28 * MM, label.fontSize * 7)
+        key_w = min(max(28 * MM, label.fontSize * 7), self.width * 0.4)
         table = Table(rows, colWidths=[key_w, self.width - key_w])
         table.setStyle(cell_style([
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -176,7 +183,7 @@ class HandoutRenderer:
             ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
             ("LINEBELOW", (0, 0), (-1, -2), 0.4, HexColor(self.brand.light)),
         ]))
-        return [self.h2("What you need"), table, Spacer(1, 4)]
+        return [self.h2("What you need"), self.splittable(table), Spacer(1, 4)]
 
     def section_assessment(self) -> list:
         if not self.r.assessment:
@@ -218,7 +225,11 @@ class HandoutRenderer:
             for step in steps:
                 number += 1
                 block = self.step_block(number, step)
-                out.append(KeepTogether([*pending, block]) if pending else block)
+                if self.stack_height([*pending, block]) <= self.height:
+                    placed = [KeepTogether([*pending, block]) if pending else block]
+                else:
+                    placed = self.tall_step(pending, number, step)
+                out.extend(_tagged(placed, f"step {number} ('{step.title}')"))
                 out.append(Spacer(1, self.layout.step_gap))
                 pending = []
         return out
@@ -227,7 +238,9 @@ class HandoutRenderer:
         if not self.r.hand_tips:
             return []
         rows = []
-        size = max(self.styles["box_body"].fontSize * 2.2, 26)
+        box = self.layout.boxes.get("hand_use")
+        inner = self.width - (2 * box.padding + box.accent_bar if box else 0)
+        size = min(max(self.styles["box_body"].fontSize * 2.2, 26), inner / 4)
         spans = []
         for i, tip in enumerate(self.r.hand_tips):
             if tip.hand_use is None:
@@ -236,16 +249,20 @@ class HandoutRenderer:
                 continue
             label = f"<b>{markup(HAND_USE_LABELS[tip.hand_use].capitalize())}:</b> "
             rows.append([pictures.hand_icon(tip.hand_use, size, self.brand), self.pm(label + markup(tip.text), "box_body")])
-        box = self.layout.boxes.get("hand_use")
-        inner = self.width - (2 * box.padding + box.accent_bar if box else 0)
-        table = Table(rows, colWidths=[size + 8, inner - size - 8])
-        table.setStyle(cell_style([
+        commands = [
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-            *spans,
-        ]))
-        return self.box("hand_use", "Using your hands", [table])
+        ]
+        table = Table(rows, colWidths=[size + 8, inner - size - 8])
+        table.setStyle(cell_style([*commands, *spans]))
+        table.wrap(inner, self.height)
+        if max(table._rowHeights) <= self.height / 3:
+            return self.box("hand_use", "Using your hands", [table])
+        # A tip that with the box's title and padding may not fit a page (large text in a narrow
+        # box): each picture above its tip, so the box breaks between tips and inside a tip's text.
+        body = [cell for row in rows for cell in row if cell != ""]
+        return self.box("hand_use", "Using your hands", body)
 
     def section_tips(self) -> list:
         if not self.r.tips:
@@ -266,25 +283,35 @@ class HandoutRenderer:
         days = self.layout.tracking_days
         body_style = self.styles["body"]
         side = body_style.fontSize * 1.1
-        header = [self.pm("<b>Day</b>", "small")] + [self.pm(f"<b>{d}</b>", "small") for d in range(1, days + 1)]
-        rows = [header]
-        for t in range(per_day):
-            label = "Done" if per_day == 1 else f"Time {t + 1}"
-            rows.append([self.p(label, "small")] + [TickBox(side, self.brand.muted) for _ in range(days)])
-        first = max(22 * MM, body_style.fontSize * 5)
+        first = min(max(22 * MM, body_style.fontSize * 5), self.width * 0.3)
         col = (self.width - first) / days
-        table = Table(rows, colWidths=[first] + [col] * days)
-        table.setStyle(cell_style([
-            ("ALIGN", (1, 0), (-1, -1), "CENTER"),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("BACKGROUND", (0, 0), (-1, 0), HexColor(self.brand.light)),
-            ("GRID", (0, 0), (-1, -1), 0.4, HexColor(self.brand.muted)),
-            ("TOPPADDING", (0, 0), (-1, -1), 4),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-        ]))
+        # A day's column holds its tick box or its number, with the cells' 6 pt padding each side;
+        # when a page is too narrow for every day in one row, the days go on in further rows.
+        need = max(side, self.styles["small"].fontSize * 1.3) + 14
+        per_row = days if col >= need else max(1, int((self.width - first) // need))
+        col = (self.width - first) / per_row
+        tables: list = []
+        for start in range(1, days + 1, per_row):
+            numbers = range(start, min(start + per_row, days + 1))
+            header = [self.pm("<b>Day</b>", "small")] + [self.pm(f"<b>{d}</b>", "small") for d in numbers]
+            rows = [header]
+            for t in range(per_day):
+                label = "Done" if per_day == 1 else f"Time {t + 1}"
+                rows.append([self.p(label, "small")] + [TickBox(side, self.brand.muted) for _ in numbers])
+            table = Table(rows, colWidths=[first] + [col] * len(numbers),
+                          hAlign="CENTER" if per_row == days else "LEFT")
+            table.setStyle(cell_style([
+                ("ALIGN", (1, 0), (-1, -1), "CENTER"),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("BACKGROUND", (0, 0), (-1, 0), HexColor(self.brand.light)),
+                ("GRID", (0, 0), (-1, -1), 0.4, HexColor(self.brand.muted)),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]))
+            tables += [Spacer(1, 6), table] if tables else [table]
         often = "once a day" if per_day == 1 else f"{per_day} times a day"
         intro = self.p(f"Tick a box each time you do the routine ({often}).", "body")
-        return [KeepTogether([self.h2("Track your practice"), intro, table]), Spacer(1, 8)]
+        return [KeepTogether([self.h2("Track your practice"), intro, *tables]), Spacer(1, 8)]
 
     def section_notes(self) -> list:
         note = self.data.personal.note
@@ -303,13 +330,13 @@ class HandoutRenderer:
                     used.append(h)
         if not used or not self.layout.illustrations.pictograms:
             return []
-        size = max(self.styles["small"].fontSize * 2.2, 24)
+        per_row = 3 if self.styles["small"].fontSize < 14 else 2
+        size = min(max(self.styles["small"].fontSize * 2.2, 24), (self.width / per_row / 2 - 6) / 1.6)
         cells = []
         for h in used:
             cells.append([pictures.hand_icon(h, size, self.brand), self.p(HAND_USE_LABELS[h], "small")])
         for level in ("light", "moderate", "firm"):
             cells.append([pictures.pressure_icon(level, size * 1.6, size * 0.5, self.brand), self.p(f"{level} pressure", "small")])
-        per_row = 3 if self.styles["small"].fontSize < 14 else 2
         rows = []
         for i in range(0, len(cells), per_row):
             chunk = cells[i : i + per_row]
@@ -348,11 +375,16 @@ class HandoutRenderer:
 
     # ------------------------------------------------------------------ steps
 
-    def step_block(self, number: int, step: Step):
-        st = self.styles
+    def text_width(self) -> float:
+        """Width of a step's text column: the frame, less the picture beside it."""
         ill = self.layout.illustrations
-        disc_d = st["step_number"].fontSize * 1.9
-        text_w = self.width if ill.position in ("above", "none") else self.width - ill.width - 4 * MM
+        return self.width if ill.position in ("above", "none") else self.width - ill.width - PICTURE_GAP
+
+    def step_text(self, number: int, step: Step) -> list:
+        """The step's heading row (number disc and title), instruction, bullets, facts and caution."""
+        st = self.styles
+        text_w = self.text_width()
+        disc_d = min(st["step_number"].fontSize * 1.9, text_w / 3)
         head = Table(
             [[StepDisc(number, st["step_number"].fontName, st["step_number"].fontSize, self.brand.primary, disc_d),
               self.p(step.title, "step_title")]],
@@ -372,22 +404,79 @@ class HandoutRenderer:
             text.append(self.pm(facts, "label"))
         if step.caution:
             text.append(self.pm(f"<b>Caution:</b> {markup(step.caution)}", "caution"))
-        if ill.position == "none":
-            return KeepTogether(text)
-        picture = self.step_picture(step)
-        if ill.position == "above":
-            return KeepTogether([head, Spacer(1, 4), picture, Spacer(1, 6), *text[1:]])
+        return text
+
+    def beside(self, picture, text: list) -> Table:
+        """The picture and a column of text side by side, in the layout's order."""
+        ill = self.layout.illustrations
+        text_w = self.text_width()
         cols = [[picture, text]] if ill.position == "left" else [[text, picture]]
-        widths = [ill.width + 4 * MM, text_w] if ill.position == "left" else [text_w, ill.width + 4 * MM]
-        table = Table(cols, colWidths=widths)
-        table.setStyle(cell_style([
+        widths = [ill.width + PICTURE_GAP, text_w] if ill.position == "left" else [text_w, ill.width + PICTURE_GAP]
+        t = Table(cols, colWidths=widths)
+        t.setStyle(cell_style([
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("RIGHTPADDING", (0, 0), (-1, -1), 0),
             ("TOPPADDING", (0, 0), (-1, -1), 0),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
         ]))
-        return table
+        return t
+
+    def step_block(self, number: int, step: Step):
+        """One step, kept on one page: text alone, under its picture, or beside it."""
+        ill = self.layout.illustrations
+        text = self.step_text(number, step)
+        if ill.position == "none":
+            return KeepTogether(text)
+        picture = self.step_picture(step)
+        if ill.position == "above":
+            return KeepTogether([text[0], Spacer(1, 4), picture, Spacer(1, 6), *text[1:]])
+        return self.beside(picture, text)
+
+    def tall_step(self, pending: list, number: int, step: Step) -> list:
+        """A step taller than a page (a long list of actions, large print): its heading, picture
+        and first lines stay together where it starts, and what does not fit beside the picture
+        follows at full width, going on to the next page as it needs.
+
+        Kept whole, such a step could never be placed; moved whole to a new page, it would leave
+        the page before it half empty."""
+        ill = self.layout.illustrations
+        head, *rest = self.step_text(number, step)
+        first = rest.pop(0)
+        self.splittable(head, self.text_width())
+        if ill.position == "none":
+            lead = [head, first]
+        elif ill.position == "above":
+            lead = [head, Spacer(1, 4), *self.picture_parts(self.step_picture(step)), Spacer(1, 6), first]
+        else:
+            picture = self.step_picture(step)
+            tall = self.stack_height([picture], ill.width + PICTURE_GAP)
+            if max(tall, self.stack_height([head, first], self.text_width())) > self.height:
+                # Picture and caption, or heading and instruction, taller than a page by themselves:
+                # side by side they could never be placed, one under the other they go on over pages.
+                lead = [head, Spacer(1, 4), *self.picture_parts(picture), Spacer(1, 6), first]
+            else:
+                side = [head, first]
+                while rest and self.stack_height([*side, rest[0]], self.text_width()) <= tall:
+                    side.append(rest.pop(0))
+                lead = [self.beside(picture, side)]
+        lead = [*pending, *lead]
+        kept = [KeepTogether(lead)] if self.stack_height(lead) <= self.height else lead
+        return kept + rest
+
+    def picture_parts(self, picture) -> list:
+        """A step's picture as one piece when it fits a page; otherwise its drawing, pictograms and
+        caption one under the other, so a long caption in large text goes on to the next page."""
+        if self.stack_height([picture]) <= self.height or not isinstance(picture, Table):
+            return [picture]
+        parts: list = []
+        for row in picture._cellvalues:
+            for cell in row:
+                if isinstance(cell, (list, tuple)):
+                    parts.extend(cell)
+                elif cell not in ("", None):
+                    parts.append(cell)
+        return parts
 
     def step_facts(self, step: Step) -> str:
         parts = []
@@ -417,15 +506,26 @@ class HandoutRenderer:
         out: list = []
         for section in self.layout.sections:
             builder: Callable[[], list] = getattr(self, self.SECTION_BUILDERS[section])
-            out.extend(builder())
+            out.extend(_tagged(builder(), SECTION_NAMES[section]))
         return out
+
+    def did_not_fit(self, part: str) -> Problem:
+        """What a page of this layout could not hold, named for the person who can shorten it."""
+        area = f"{self.width / MM:.0f} × {self.height / MM:.0f} mm"
+        return Problem(self.where(), None, "", f"{part or 'part of the handout'} does not fit on a page of layout "
+                                               f"'{self.data.layout_name}' (a text area of {area}); shorten it, or "
+                                               "choose a layout with larger pages or smaller text")
+
+    def where(self) -> str:
+        """The routine's file as messages name it (its id when drawn from no file)."""
+        return display_path(self.data.base_file) if self.data.base_file is not None else self.r.id
 
     def render(self) -> bytes:
         buf = io.BytesIO()
         layout = self.layout
         m = layout.page.margins
         clinic = self.data.clinic
-        doc = BaseDocTemplate(
+        doc = _Document(
             buf,
             pagesize=self.page_size,
             leftMargin=m.left, rightMargin=m.right, topMargin=m.top, bottomMargin=m.bottom,
@@ -453,8 +553,73 @@ class HandoutRenderer:
         if clinic is not None and clinic.logo and self.data.clinic_file is not None:
             logo = images.resolve(self.data.clinic_file, clinic.logo)
         decoration = Decoration(layout, self.styles, values, logo)
-        doc.build(self.story(), canvasmaker=decorated_canvas(decoration))
+        try:
+            doc.build(self.story(), canvasmaker=decorated_canvas(decoration))
+        except _TooLong:
+            raise HandoutsError(Problem(self.where(), None, "", f"would run to more than {MAX_PAGES} pages in layout "
+                                        f"'{self.data.layout_name}'; choose a layout with larger pages or smaller "
+                                        "text")) from None
+        except LayoutError:
+            raise HandoutsError(self.did_not_fit(doc.placing)) from None
         return buf.getvalue()
+
+
+SECTION_NAMES: dict[Section, str] = {
+    Section.title: "the title",
+    Section.personal: "the personal details",
+    Section.summary: "the summary",
+    Section.what_you_need: "'What you need'",
+    Section.assessment: "the assessment",
+    Section.steps: "the steps",
+    Section.hand_tips: "the 'Using your hands' box",
+    Section.tips: "the 'Good to know' box",
+    Section.safety: "the safety box",
+    Section.glossary: "the 'Words to know' box",
+    Section.notes: "the notes box",
+    Section.tracking_log: "the tracking log",
+    Section.legend: "the picture legend",
+    Section.source: "the source line",
+}
+"""How a message names each section, should a page not hold it."""
+
+
+def _tagged(flowables: list, part: str) -> list:
+    """``flowables`` marked as belonging to ``part`` (kept-together groups and their content too),
+    unless a finer part (one step) marked them already."""
+    for f in flowables:
+        if not hasattr(f, "_handout_part"):
+            f._handout_part = part
+        if isinstance(f, KeepTogether):
+            _tagged(f._content, f._handout_part)
+    return flowables
+
+
+MAX_PAGES = 500
+"""Pages one handout may run to. The longest shipped handout has 24; a layout with every bound
+at its limit at once (ten lines a page, the largest gaps) makes under 300 of the longest routine.
+Past this, a part is being moved on from page to page without being placed: stop, and say so,
+rather than write pages without end."""
+
+
+class _TooLong(LayoutError):
+    """The handout ran past MAX_PAGES."""
+
+
+class _Document(BaseDocTemplate):
+    """A document that remembers which part of the handout it is placing, so that a part no
+    page can hold is named in the message instead of surfacing as ReportLab's LayoutError."""
+
+    placing = ""
+
+    def handle_flowable(self, flowables):
+        if flowables:
+            self.placing = getattr(flowables[0], "_handout_part", self.placing)
+        super().handle_flowable(flowables)
+
+    def handle_pageBegin(self):
+        if self.page >= MAX_PAGES:
+            raise _TooLong(f"more than {MAX_PAGES} pages")
+        super().handle_pageBegin()
 
 
 def _indented(style, level: int):

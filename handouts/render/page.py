@@ -15,12 +15,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
 from ..images import fitted
-from ..layout_models import Layout
+from ..layout_models import FOOTER_GAP, HEADER_DESCENT, HEADER_GAP, PRINTER_EDGE as EDGE, Layout
 from ..text import markup, markup_once
-
-
-EDGE = 12.0
-"""Points kept clear at the paper's edge: most printers cannot print the outer 4 mm."""
 
 
 @dataclass
@@ -60,7 +56,7 @@ class Decoration:
         rule = HexColor(layout.brand.muted)
         if layout.header is not None:
             style = self.styles[layout.header.style]
-            y = height - m.top + 4 + style.leading * 0.3
+            y = height - m.top + HEADER_GAP + style.leading * HEADER_DESCENT
             x, band = m.left, inner
             if self.logo is not None:
                 logo_h = min(m.top - 10, style.leading * 2.2)
@@ -69,7 +65,7 @@ class Decoration:
                 picture.drawOn(canvas, m.left, height - m.top + 5)
                 x = m.left + pw + 6
                 band -= pw + 6
-            room = m.top - EDGE - 4 - style.leading * 0.3
+            room = m.top - EDGE - HEADER_GAP - style.leading * HEADER_DESCENT
             self._pair(canvas, layout.header.left, layout.header.right, style, x, y, band, page, pages, room, above=True)
             if layout.header.rule:
                 canvas.setStrokeColor(rule)
@@ -77,8 +73,8 @@ class Decoration:
                 canvas.line(m.left, height - m.top + 3, width - m.right, height - m.top + 3)
         if layout.footer is not None:
             style = self.styles[layout.footer.style]
-            y = m.bottom - 6 - style.leading
-            room = m.bottom - EDGE - 6
+            y = m.bottom - FOOTER_GAP - style.leading
+            room = m.bottom - EDGE - FOOTER_GAP
             self._pair(canvas, layout.footer.left, layout.footer.right, style, m.left, y, inner, page, pages, room,
                        above=False)
             if layout.footer.rule:
