@@ -37,6 +37,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .filekind import file_kind
+
 if TYPE_CHECKING:  # ReportLab is imported when a picture is drawn, not when content is checked
     from reportlab.graphics.shapes import Drawing
     from reportlab.platypus import Flowable
@@ -195,9 +197,7 @@ def _read(path: Path, limit: int, kind: str) -> bytes:
 
 
 def _not_regular(mode: int) -> str:
-    kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
-            else "a socket" if stat.S_ISSOCK(mode) else "a special file")
-    return f"is {kind}, not a regular file; name a PNG, JPEG or SVG file"
+    return f"is {file_kind(mode)}, not a regular file; name a PNG, JPEG or SVG file"
 
 
 def _too_big(size: int, limit: int, kind: str) -> str:

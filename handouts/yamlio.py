@@ -34,6 +34,7 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.reader import Reader, ReaderError
 
 from .errors import HandoutsError, Problem, display_path
+from .filekind import file_kind
 from .located import Loc, Located
 
 
@@ -91,17 +92,7 @@ def read_limited(path: Path, limit: int, what: str) -> bytes:
 
 
 def _not_regular(mode: int) -> str | None:
-    if stat.S_ISREG(mode):
-        return None
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "a special file"
+    return None if stat.S_ISREG(mode) else file_kind(mode)
 
 
 def _read_at_most(fd: int, count: int) -> bytes:

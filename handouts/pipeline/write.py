@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..errors import HandoutsError, Problem
+from ..filekind import file_kind
 
 NAME_MAX = 255
 """Longest file or folder name, in bytes, on the file systems people write to (ext4, APFS, NTFS)."""
@@ -46,17 +47,6 @@ def words(exc: OSError) -> str:
     text = exc.strerror or str(exc) or f"the system refused ({type(exc).__name__})"
     return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
-
-def _kind(mode: int) -> str:
-    if stat.S_ISREG(mode):
-        return "a file"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISFIFO(mode):
-        return "a pipe"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "something else"
 
 
 def _shown(path: Path) -> str:
@@ -105,7 +95,7 @@ def folder_problem(folder: Path) -> str | None:
             return f"{_shown(link)} is a symbolic link to {os.readlink(link)}, which does not exist"
         return f"cannot write to {_shown(folder)}: {words(exc)}"
     if not stat.S_ISDIR(st.st_mode):
-        return f"{_shown(base)} is {_kind(st.st_mode)}, not a folder"
+        return f"{_shown(base)} is {file_kind(st.st_mode)}, not a folder"
     try:
         fd, probe = tempfile.mkstemp(prefix=".handouts-check-", dir=base)
     except OSError as exc:
@@ -147,7 +137,7 @@ def _not_a_folder(exc: OSError, path: Path) -> str | None:
         except OSError:
             return None
         if not stat.S_ISDIR(st.st_mode):
-            return f"{_shown(base)} is {_kind(st.st_mode)}, not a folder"
+            return f"{_shown(base)} is {file_kind(st.st_mode)}, not a folder"
     return None
 
 
