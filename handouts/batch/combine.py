@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
-from ..pipeline.write import write_atomic
+from ..pipeline.write import write_streamed
+from .concat import Part, concatenate
 from .load import Batch
 from .plan import Item
 from .state import State, Summary, sha
@@ -22,18 +22,11 @@ def combine(batch: Batch, items: list[Item], state: State, path: Path, tool: str
     if not force and state.fresh(path.name, digest):
         summary.combined_fresh = True
         return
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter()
-    for item, copies in ready:
-        reader = PdfReader(str(batch.out_dir / item.name))
-        label = f"{item.student} — {item.routine} ({item.layout})" if item.kind == "handout" else f"Cards ({item.layout})"
-        for n in range(copies):
-            writer.append(reader, outline_item=label if n == 0 else None)
+    pdf_parts = [Part(batch.out_dir / item.name, copies,
+                      f"{item.student} — {item.routine} ({item.layout})" if item.kind == "handout"
+                      else f"Cards ({item.layout})")
+                 for item, copies in ready]
     title = batch.manifest.title or batch.path.name
-    writer.add_metadata({"/Title": title, "/Creator": "handouts", "/Producer": "handouts"})
-    buf = io.BytesIO()
-    writer.write(buf)
-    write_atomic(path, buf.getvalue())
+    write_streamed(path, lambda fh: concatenate(pdf_parts, fh, title))
     st = path.stat()
     state.record(path.name, digest, st.st_size, st.st_mtime_ns)

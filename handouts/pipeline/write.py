@@ -17,7 +17,7 @@ import os
 import stat
 import tempfile
 from pathlib import Path
-from typing import Iterable
+from typing import BinaryIO, Callable, Iterable
 
 from ..errors import HandoutsError, Problem
 from ..filekind import file_kind
@@ -185,13 +185,17 @@ def _unmake(made: list[Path]) -> None:
             pass
 
 
-def _write_part(path: Path, data: bytes) -> str:
-    """``data`` in a flushed temporary file beside ``path``; its name. Nothing is left when this fails."""
+def _write_part(path: Path, data: bytes | Callable[[BinaryIO], object]) -> str:
+    """``data`` (or what the callable writes) in a flushed temporary file beside ``path``; its
+    name. Nothing is left when this fails."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are meant to be shared
-            fh.write(data)
+            if callable(data):
+                data(fh)
+            else:
+                fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
     except BaseException:
@@ -213,7 +217,13 @@ def write_atomic(path: Path, data: bytes, name: str | None = None) -> None:
     write_all([(path, data)], name)
 
 
-def write_all(files: list[tuple[Path, bytes]], name: str | None = None) -> None:
+def write_streamed(path: Path, produce: Callable[[BinaryIO], object], name: str | None = None) -> None:
+    """Like write_atomic, for a file too large to hold in memory: ``produce`` writes it to a
+    temporary file, which replaces ``path`` only when it is whole."""
+    write_all([(path, produce)], name)
+
+
+def write_all(files: list[tuple[Path, bytes | Callable[[BinaryIO], object]]], name: str | None = None) -> None:
     """Write every file or none: all go to temporary files first, and only when every one is
     on disk are they renamed over their targets.
 
