@@ -23,6 +23,14 @@ class Face:
     name: str
     package: str
     filename: str
+    weight: int | None = None
+    """For a variable font: the weight of the static instance to make (the other axes at their defaults)."""
+
+
+def _variable(name: str, package: str, filename: str) -> dict[tuple[bool, bool], Face]:
+    regular = Face(name, package, filename)
+    bold = Face(f"{name}-Bold", package, filename, weight=700)
+    return {(False, False): regular, (True, False): bold, (False, True): regular, (True, True): bold}
 
 
 FACES: dict[str, dict[tuple[bool, bool], Face]] = {
@@ -32,9 +40,11 @@ FACES: dict[str, dict[tuple[bool, bool], Face]] = {
         (False, True): Face("Atkinson-Italic", "fontpkg_atkinson_hyperlegible", "AtkinsonHyperlegible-Italic.ttf"),
         (True, True): Face("Atkinson-BoldItalic", "fontpkg_atkinson_hyperlegible", "AtkinsonHyperlegible-BoldItalic.ttf"),
     },
-    # Variable fonts: ReportLab uses the default instance (regular weight) for every style.
-    "inter": {(b, i): Face("Inter", "fontpkg_inter", "Inter[opsz,wght].ttf") for b in (False, True) for i in (False, True)},
-    "noto": {(b, i): Face("NotoSans", "fontpkg_noto_sans", "NotoSans[wdth,wght].ttf") for b in (False, True) for i in (False, True)},
+    # Variable fonts: ReportLab draws only their default (regular) instance, so the bold
+    # face is a static instance made from them (see fontcache); italic is never used for
+    # fallback text, which keeps to the upright faces.
+    "inter": _variable("Inter", "fontpkg_inter", "Inter[opsz,wght].ttf"),
+    "noto": _variable("NotoSans", "fontpkg_noto_sans", "NotoSans[wdth,wght].ttf"),
 }
 
 FALLBACK_ORDER = ("atkinson", "inter", "noto")
@@ -44,16 +54,26 @@ def _font_path(face: Face) -> Path:
     return Path(str(resources.files(face.package) / "files" / face.filename))
 
 
+def _load(face: Face, regular: str) -> TTFont:
+    if face.weight is None:
+        return TTFont(face.name, str(_font_path(face)))
+    from .fontcache import static_instance
+
+    return static_instance(face.name, _font_path(face), face.weight, _cmap(regular))
+
+
 @lru_cache(maxsize=None)
 def register_family(family: str) -> None:
     """Register one family's faces and its bold/italic mapping with ReportLab, once.
 
     Families are registered when first asked for: the fallback fonts are large
-    and most documents never need them, so a one-off build does not pay for them."""
+    and most documents never need them, so a one-off build does not pay for them.
+    The mapping is what makes a Greek name in a bold heading bold: ReportLab
+    looks up the bold face of the fallback family through it."""
     faces = FACES[family]
     for face in {f.name: f for f in faces.values()}.values():
         if face.name not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont(face.name, str(_font_path(face))))
+            pdfmetrics.registerFont(_load(face, faces[(False, False)].name))
     for (bold, italic), face in faces.items():
         addMapping(family, int(bold), int(italic), face.name)
         addMapping(faces[(False, False)].name, int(bold), int(italic), face.name)

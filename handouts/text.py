@@ -24,8 +24,10 @@ import unicodedata
 from functools import lru_cache
 from typing import Any, Iterator
 
+from reportlab.platypus.paraparser import ParaParser, _spanAttrMap
+
 from .errors import Problem
-from .fonts import face_name, family_for
+from .fonts import FACES, FALLBACK_ORDER, face_name, family_for
 
 _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
 
@@ -188,3 +190,28 @@ def glyph_problems(data: Any, file: str, line_of=lambda loc: None, family: str =
 def _named(chars: list[str]) -> str:
     shown = ", ".join(f"'{c}' (U+{ord(c):04X} {unicodedata.name(c, 'unnamed')})" for c in chars[:SHOWN])
     return shown + (f" and {len(chars) - SHOWN} more" if len(chars) > SHOWN else "")
+
+
+class WeightKeepingParser(ParaParser):
+    """ReportLab's markup parser, except that a fallback font keeps the weight around it.
+
+    :func:`markup` wraps characters the body font lacks in ``<font name=...>``, and
+    ReportLab takes bold and italic from the font named there, so a Greek name in
+    a bold heading (or inside ``<b>``) would print in the regular weight. Here the
+    fallback run takes the weight of the text it sits in, and ReportLab's own
+    family mapping then picks the fallback family's bold face."""
+
+    def start_font(self, attr):
+        name = attr.get("name") or attr.get("face")
+        if name not in fallback_faces():
+            return super().start_font(attr)
+        around = self._stack[-1]
+        wanted = self.getAttributes(attr, _spanAttrMap)
+        wanted["fontName"], wanted["bold"], wanted["italic"] = name, around.bold, 0
+        self._push("font", **wanted)
+        return None
+
+
+@lru_cache(maxsize=1)
+def fallback_faces() -> frozenset[str]:
+    return frozenset(FACES[family][(False, False)].name for family in FALLBACK_ORDER if family != "atkinson")

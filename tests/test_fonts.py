@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
+
+from pdfcheck import font_report
 
 from handouts.fonts import family_for, missing_glyphs
 
@@ -27,3 +31,63 @@ def test_fallback_order_and_missing_glyphs():
     assert family_for("a") == "atkinson"
     assert family_for("ж") in ("inter", "noto")
     assert missing_glyphs("a😀b😀") == ["😀"]
+
+
+# ---------------------------------------------------------------- bold fallback faces
+
+_BOLD_SCRIPT = """
+import io, sys
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import SimpleDocTemplate
+from handouts.fonts import face_name
+from handouts.render.flowables import Para
+from handouts.text import markup
+bold = ParagraphStyle("h", fontName=face_name("atkinson", bold=True), fontSize=14)
+body = ParagraphStyle("b", fontName=face_name("atkinson"), fontSize=12)
+buf = io.BytesIO()
+SimpleDocTemplate(buf, invariant=1).build([
+    Para(markup("Prepared for Σωκράτης Жуков"), bold),
+    Para(markup("Notes for Σωκράτης"), body),
+    Para("Inline " + "<b>" + markup("Жуков") + "</b>", body),
+])
+sys.stdout.buffer.write(buf.getvalue())
+"""
+
+
+def _bold_pdf(tmp_path, cache) -> Path:
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    out = subprocess.run([sys.executable, "-c", _BOLD_SCRIPT], capture_output=True, env=env, check=True).stdout
+    path = tmp_path / "bold.pdf"
+    path.write_bytes(out)
+    return path
+
+
+def _runs(path) -> list[tuple[str, str]]:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        words = pdf.pages[0].extract_words(extra_attrs=["fontname"])
+    return [(w["text"], w["fontname"].split("+")[-1]) for w in words]
+
+
+def test_a_greek_or_cyrillic_name_in_bold_text_prints_bold_from_a_cached_face(tmp_path):
+    cache = tmp_path / "cache"
+    runs = _runs(_bold_pdf(tmp_path, cache))
+    fonts = dict(reversed(runs))  # each word's first appearance: the bold heading
+    assert fonts["Prepared"] == "AtkinsonHyperlegible-Bold"
+    assert fonts["Σωκράτης"] == fonts["Жуков"] == "Inter-Bold"
+    assert [f for t, f in runs if t == "Σωκράτης"][1] == "Inter-Regular"  # regular text stays regular
+    embedded = {f["name"].split("+")[-1]: f["embedded"] for f in font_report(tmp_path / "bold.pdf")}
+    assert embedded["Inter-Bold"] is True
+    # The face is made once and kept; a damaged (or foreign) copy is made again.
+    (made,) = [p for p in (cache / "handouts" / "fonts").iterdir() if p.name.startswith("Inter")]
+    good = made.read_bytes()
+    made.write_bytes(b"not a font")
+    assert dict(_runs(_bold_pdf(tmp_path, cache)))["Жуков"] == "Inter-Bold"
+    assert made.read_bytes() == good
+
+
+def test_a_cache_folder_that_cannot_be_written_only_costs_time(tmp_path):
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("x")
+    assert dict(_runs(_bold_pdf(tmp_path, blocked)))["Жуков"] == "Inter-Bold"
