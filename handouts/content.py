@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import HandoutsError, Problem, display_path, unexpected
+from .filekind import file_kind
 from .images import image_problem
 from .models import Clinic, Routine
 from .validation import validate
@@ -56,6 +57,18 @@ class ContentSet:
         return {doc.id: doc for doc in self.routines}
 
 
+MAX_FOLDER_FILES = 2_000
+"""YAML files read from one folder given on the command line: a clinic's content folder holds
+tens; a home folder given by mistake would otherwise be parsed file by file."""
+
+
+def _kind(path: Path) -> str:
+    try:
+        return file_kind(path.stat().st_mode)
+    except OSError:
+        return "a link to nothing"
+
+
 def yaml_files(paths: list[Path]) -> list[Path]:
     """Expand files and folders into YAML files; a missing path is an error."""
     files: list[Path] = []
@@ -64,8 +77,19 @@ def yaml_files(paths: list[Path]) -> list[Path]:
         if not p.exists():
             problems.append(Problem(display_path(p), None, "", "path does not exist"))
         elif p.is_dir():
-            found = sorted(f for f in p.rglob("*") if f.suffix.lower() in YAML_SUFFIXES and f.is_file())
-            files.extend(found)
+            found = sorted(f for f in p.rglob("*") if f.suffix.lower() in YAML_SUFFIXES)
+            if len(found) > MAX_FOLDER_FILES:
+                problems.append(Problem(display_path(p), None, "",
+                                        f"holds {len(found):,} YAML files; at most {MAX_FOLDER_FILES:,} are read "
+                                        "from one folder (name the files, or split the folder)"))
+                continue
+            for f in found:
+                kind = _kind(f)
+                if kind == "a file":
+                    files.append(f)
+                elif kind != "a folder":  # a folder named x.yaml is only a folder
+                    problems.append(Problem(display_path(f), None, "",
+                                            f"is {kind}, not a regular file; name a file saved by an editor"))
         else:
             files.append(p)
     if problems:

@@ -74,7 +74,8 @@ def display_path(path: Path | str) -> str:
     inside the package is named ``handouts:layouts/card-base.yaml`` wherever it is installed."""
     p = Path(path)
     try:
-        resolved = p.resolve()
+        # The folder is resolved, not the name: a link is named as the user sees it, not by its target.
+        resolved = p.resolve() if p.name in ("", ".", "..") else p.parent.resolve() / p.name
     except (OSError, RuntimeError):  # a symbolic link loop, a name too long to look up: say it as given
         return str(p)
     if resolved.is_relative_to(SHIPPED):

@@ -95,6 +95,32 @@ def test_a_named_pipe_is_refused_unopened(tmp_path):
     refused(result, seconds, "routine.yaml: is a named pipe (FIFO), not a regular file; name a file saved by an editor")
 
 
+def test_a_pipe_or_a_dangling_link_inside_a_content_folder_is_named(tmp_path):
+    """A folder is read file by file; what is not a regular file is named, never skipped or opened."""
+    content = tmp_path / "content"
+    content.mkdir()
+    os.mkfifo(content / "b-pipe.yaml")
+    (content / "a-gone.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    (content / "c-folder.yaml").mkdir()  # a folder that only looks like a file: walked, not refused
+    result, seconds = child(tmp_path, "validate", "content")
+    refused(result, seconds,
+            "content/a-gone.yaml: is a link to nothing, not a regular file; "
+            "name a file saved by an editor",
+            "content/b-pipe.yaml: is a named pipe (FIFO), not a regular file; name a file saved by an editor")
+
+
+def test_a_folder_of_too_many_yaml_files_is_refused_unread(tmp_path, monkeypatch):
+    import handouts.content
+
+    monkeypatch.setattr(handouts.content, "MAX_FOLDER_FILES", 5)
+    for n in range(6):
+        (tmp_path / f"r{n}.yaml").write_text("id: [unclosed\n")
+    monkeypatch.chdir(tmp_path)
+    result, seconds = cli("validate", ".")
+    refused(result, seconds, ".: holds 6 YAML files; at most 5 are read from one folder "
+                             "(name the files, or split the folder)")
+
+
 def test_a_named_pipe_as_batch_manifest_is_refused(tmp_path):
     os.mkfifo(tmp_path / "class.batch.yaml")
     result, seconds = child(tmp_path, "batch", "class.batch.yaml")
