@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .errors import HandoutsError, Problem, display_path, unexpected
 from .filekind import file_kind
-from .images import image_problem
+from .images import image_problem, total_problem
 from .models import Clinic, Routine
 from .validation import validate
 from .located import Located
@@ -115,6 +115,11 @@ def image_refs(data: object, loc: tuple = ()) -> list[tuple[tuple, str]]:
 
 def _check_images(located: Located, refs: list[tuple[tuple, str]]) -> None:
     problems = [located.problem(loc, msg) for loc, ref in refs if (msg := image_problem(located.path, ref))]
+    if not problems:
+        too_much = total_problem(located.path, [ref for _, ref in refs])
+        if too_much:
+            loc = next(loc for loc, ref in refs if ref == too_much[0])
+            problems.append(located.problem(loc, too_much[1]))
     if problems:
         raise HandoutsError(problems)
 

@@ -35,7 +35,7 @@ from collections import OrderedDict
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from .filekind import file_kind
 
@@ -86,6 +86,15 @@ blocks. svglib tests every rule against every element it could match, so the
 cost is rules × elements: 100 ``*`` rules on 10,000 elements add about 1 s.
 Exported SVGs use a few dozen class rules."""
 
+MAX_DOCUMENT_IMAGE_BYTES = 60_000_000
+MAX_DOCUMENT_PIXELS = 48_000_000
+MAX_DOCUMENT_SVG_ELEMENTS = 50_000
+"""Totals over the different pictures of one routine (or clinic file). Each picture
+alone is bounded above, but a handout holds all of its pictures at once (ReportLab
+keeps the whole PDF in memory until it writes it, and a class batch writes one per
+student), so fifty of the largest allowed would take gigabytes. Three full-size
+phone photos, or fifty step pictures of a few hundred KB, fit well inside."""
+
 CACHE_ELEMENTS = 2 * MAX_SVG_ELEMENTS
 """Converted SVG drawings kept between load and render, counted in elements,
 so a folder of many large pictures cannot pile them all up in memory."""
@@ -118,6 +127,40 @@ def image_problem(base_file: Path, relative: str) -> str | None:
     except _Refused as why:
         return f"image '{name}' {why}"
     return None
+
+
+def total_problem(base_file: Path, relatives: list[str]) -> tuple[str, str] | None:
+    """(picture, why) when the pictures named in one file, each fine alone, are too much
+    together; the picture named is the first one past a total. Call after each
+    picture passed :func:`image_problem`."""
+    seen: set[Path] = set()
+    size = pixels = elements = 0
+    for relative in relatives:
+        target = resolve(base_file, relative)
+        if target in seen:
+            continue
+        seen.add(target)
+        loaded = _load(target)
+        size += target.stat().st_size
+        if isinstance(loaded, tuple):
+            pixels += loaded[0] * loaded[1]
+        else:
+            elements += sum(1 for _ in _walk(loaded))
+        for total, limit, words in (
+            (size, MAX_DOCUMENT_IMAGE_BYTES, f"{_megabytes(MAX_DOCUMENT_IMAGE_BYTES)} of picture files"),
+            (pixels, MAX_DOCUMENT_PIXELS, f"{MAX_DOCUMENT_PIXELS // 1_000_000} million pixels"),
+            (elements, MAX_DOCUMENT_SVG_ELEMENTS, f"{MAX_DOCUMENT_SVG_ELEMENTS:,} SVG elements"),
+        ):
+            if total > limit:
+                return relative, (f"image '{_quoted(relative)}' brings this file's pictures past {words} "
+                                  "in all; use smaller pictures (a step picture needs under 1000 × 1000 pixels)")
+    return None
+
+
+def _walk(node) -> Iterator[object]:
+    yield node
+    for child in getattr(node, "contents", ()):
+        yield from _walk(child)
 
 
 def _reason(exc: BaseException) -> str:

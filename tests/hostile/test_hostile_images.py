@@ -293,3 +293,25 @@ def test_good_pictures_still_build_without_chatter(tmp_path, picture, data):
 def test_picture_at_the_pixel_limit_still_builds(tmp_path):
     content(tmp_path, "pic.png", png_bomb(4000, 4000))
     built(tmp_path)
+
+
+def test_pictures_each_allowed_but_too_many_together_are_refused(tmp_path):
+    """Each picture is under its own limit; a handout holds them all at once, so their total has one too."""
+    folder = tmp_path / "content"
+    folder.mkdir()
+    text = ROUTINE.read_text(encoding="utf-8")
+    marker = "safety:\n"
+    extra = "".join(f"  - title: Step {n}\n    instruction: Rest.\n"
+                    f"    illustration: {{image: p{n}.png, alt: A hand on the neck}}\n" for n in range(4))
+    text = text.replace(marker, extra + marker, 1)
+    (folder / "neck-ease.yaml").write_text(text, encoding="utf-8")
+    bomb = png_bomb(4000, 4000)
+    for n in range(4):
+        (folder / f"p{n}.png").write_bytes(bomb)
+    line = next(i for i, t in enumerate(text.splitlines(), start=1) if "p3.png" in t)
+    report = run(tmp_path)
+    expected = (f"content/neck-ease.yaml:{line}: steps[6].illustration.image: image 'p3.png' brings this "
+                "file's pictures past 48 million pixels in all; use smaller pictures (a step picture needs "
+                "under 1000 × 1000 pixels)\n1 problem found.\n")
+    for r in report["runs"]:
+        assert (r["code"], r["stderr"]) == (1, expected), " ".join(r["args"])
