@@ -57,7 +57,7 @@ def test_json_report_is_machine_readable():
     result = run(case("good"), case("seek-care"), "--json")
     assert result.exit_code == 1  # seek-care breaks a rule
     data = json.loads(result.output)
-    assert data["version"] == 1
+    assert data["version"] == 2
     assert [r["id"] for r in data["routines"]] == ["good", "seek-care"]
     assert data["summary"] == {"routines": 2, "errors": 1, "warnings": 0}
 

@@ -59,9 +59,9 @@ def test_reading_grade_and_long_sentence_warnings():
 
 
 KEYS = {"version", "layout", "routines", "summary"}
-ROUTINE_KEYS = {"id", "file", "title", "audience", "readability", "terms", "safety", "pemat", "findings",
+ROUTINE_KEYS = {"id", "file", "title", "audience", "language", "readability", "terms", "safety", "pemat", "findings",
                 "errors", "warnings"}
-READABILITY_KEYS = {"fk_grade", "smog_grade", "fk_target", "smog_target", "words", "sentences",
+READABILITY_KEYS = {"scores", "words", "sentences",
                     "avg_sentence_words", "longest_sentence", "long_words", "polysyllables", "passive"}
 PLACE = {"field", "line"}
 
@@ -72,12 +72,15 @@ def test_json_shape_is_stable():
     checks = [check("waived"), check_routine(RoutineDoc(passive, doc.path, doc.located), SECTIONS)]
     data = json.loads(json.dumps(report_json(checks, "handout-a4")))
     assert set(data) == KEYS
-    assert data["version"] == 1 and data["layout"] == "handout-a4"
+    assert data["version"] == 2 and data["layout"] == "handout-a4"
     assert data["summary"] == {"routines": 2, "errors": 0, "warnings": 1}
     waived, term = data["routines"]
     for r in (waived, term):
         assert set(r) == ROUTINE_KEYS
         assert set(r["readability"]) == READABILITY_KEYS
+        assert [(x["formula"], x["scale"]) for x in r["readability"]["scores"]] == [
+            ("Flesch-Kincaid", "grade"), ("SMOG", "grade")]
+        assert all(set(x) == {"formula", "scale", "value", "target", "ok"} for x in r["readability"]["scores"])
         assert set(r["readability"]["longest_sentence"]) == {"words", "text"} | PLACE
         assert set(r["readability"]["long_words"]) == {"count", "examples"}
         assert set(r["pemat"]) == {"score", "understandable", "actionable", "met", "judged", "items",

@@ -183,15 +183,23 @@ def pemat_report(routine: Routine, sections: list[str] | None = None,
     items.append(_item("purpose", "Purpose is evident (a summary says what it is for)", "understandable",
                        bool(routine.summary), [] if routine.summary else ["no summary"]))
 
-    undefined = [u for u in (term_uses(routine, pieces) if terms is None else terms) if not u.defined]
-    items.append(_item("terms-defined", "Medical terms are defined", "understandable", not undefined,
-                       [f"'{u.term}' ({u.where})" for u in undefined]))
-
-    all_sentences = [s for p in pieces for s in sentences(p.text)]
-    passive = [s for s in all_sentences if is_passive(s)]
-    share = len(passive) / len(all_sentences) if all_sentences else 0.0
-    items.append(_item("active-voice", "Uses the active voice", "understandable", share <= MAX_PASSIVE_SHARE,
-                       [f"{len(passive)} of {len(all_sentences)} sentences are passive"] if share > MAX_PASSIVE_SHARE else []))
+    # The term list, passive voice and who a step speaks to are English word lists:
+    # on other languages those items are left unknown rather than judged wrongly.
+    english = routine.language.split("-")[0].lower() == "en"
+    not_english = [f"checked on English text only (this routine is '{routine.language}')"]
+    if english:
+        undefined = [u for u in (term_uses(routine, pieces) if terms is None else terms) if not u.defined]
+        items.append(_item("terms-defined", "Medical terms are defined", "understandable", not undefined,
+                           [f"'{u.term}' ({u.where})" for u in undefined]))
+        all_sentences = [s for p in pieces for s in sentences(p.text)]
+        passive = [s for s in all_sentences if is_passive(s)]
+        share = len(passive) / len(all_sentences) if all_sentences else 0.0
+        items.append(_item("active-voice", "Uses the active voice", "understandable", share <= MAX_PASSIVE_SHARE,
+                           [f"{len(passive)} of {len(all_sentences)} sentences are passive"]
+                           if share > MAX_PASSIVE_SHARE else []))
+    else:
+        items.append(_item("terms-defined", "Medical terms are defined", "understandable", None, not_english))
+        items.append(_item("active-voice", "Uses the active voice", "understandable", None, not_english))
 
     long_parts = [f"{format_loc(loc + ('instruction',))} has {n} sentences"
                   for loc, s in steps if (n := len(sentences(s.instruction))) > MAX_INSTRUCTION_SENTENCES]
@@ -234,7 +242,7 @@ def pemat_report(routine: Routine, sections: list[str] | None = None,
         if word in _NOT_TO_READER:
             not_to_reader.append(f"{format_loc(loc + ('instruction',))} starts with '{word}'")
     items.append(_item("addresses-reader", "Steps speak to the reader ('Press...', 'You...')", "actionable",
-                       not not_to_reader, not_to_reader))
+                       not not_to_reader if english else None, not_to_reader if english else not_english))
 
     if sections is None:
         items.append(_item("tangible-tool", "Offers a tangible tool (tracking log or notes)", "actionable", None,

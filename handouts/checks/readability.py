@@ -18,9 +18,13 @@ illustration alt text, the source and the ids.
 Each piece is one unit of reading: a piece without closing punctuation (a
 title, a bullet) is counted as one sentence, as a reader meets it.
 
-Grades are the published formulas, applied to the sentences and words of
-:func:`sentences` and :func:`words`, so the grade, the sentence lengths and the
-word count shown beside it all come from the same split:
+Each language has its own formulas (:mod:`.languages`: Szigriszt-Pazos and
+Fernández-Huerta for Spanish, Kandel-Moles for French), syllable counter and
+sentence rule; passive voice and the list of medical terms are English word
+lists and are only run on English text. For English, the grades are the
+published formulas, applied to the sentences and words of :func:`sentences`
+and :func:`words`, so the grade, the sentence lengths and the word count shown
+beside it all come from the same split:
 
 - Flesch-Kincaid grade = 0.39 × words / sentences + 11.8 × syllables / words − 15.59;
 - SMOG grade = 1.0430 × √(polysyllables × 30 / sentences) + 3.1291, where a
@@ -40,25 +44,26 @@ counted, so "make sure your partner is relaxed" is not flagged.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..models import Audience, Routine, Step
 from ..located import Loc, format_loc
+from . import languages as formulas
+from .languages import LANGUAGES, Counts, Language, Score, UnknownLanguage, language_of
 
 # --------------------------------------------------------------------------- thresholds
 
 READING_TARGETS: dict[Audience, tuple[float, float]] = {
-    Audience.self_: (8.0, 9.0),
-    Audience.partner: (8.0, 9.0),
-    Audience.clinician: (12.0, 13.0),
+    audience: tuple(f.targets[audience] for f in LANGUAGES["en"].formulas)  # type: ignore[misc]
+    for audience in Audience
 }
-"""Highest acceptable (Flesch-Kincaid, SMOG) grade per audience. Text for
+"""Highest acceptable English (Flesch-Kincaid, SMOG) grade per audience. Text for
 patients and partners aims at grade 8 or below (NIH); SMOG reads higher on the
 same text, so its ceiling is one grade up. Clinician routines are professional
-reading and are only warned about above grade 12."""
+reading and are only warned about above grade 12. Other languages' formulas and
+targets are in :mod:`.languages`."""
 
 LONG_SENTENCE_WORDS = 25
 """A sentence longer than this is hard to follow in one breath; it gets a warning."""
@@ -139,13 +144,14 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“‘(])")
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’-][A-Za-z0-9]+)*")
 
 
-def sentences(text: str) -> list[str]:
-    """Split one piece into sentences (the same rule the content model uses)."""
-    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+def sentences(text: str, language: "Language | None" = None) -> list[str]:
+    """Split one piece into sentences (for English, the same rule the content model uses)."""
+    end = language.sentence_end if language else _SENTENCE_END
+    return [s.strip() for s in end.split(text) if s.strip()]
 
 
-def words(text: str) -> list[str]:
-    return _WORD.findall(text)
+def words(text: str, language: "Language | None" = None) -> list[str]:
+    return (language.word if language else _WORD).findall(text)
 
 
 # --------------------------------------------------------------------------- syllables
@@ -360,8 +366,8 @@ class Sentence:
 class Readability:
     """Reading measurements of one routine's reader-facing text."""
 
-    fk_grade: float
-    smog_grade: float
+    scores: list[Score]
+    """One per formula of the routine's language; none when the checks do not know the language."""
     words: int
     sentences: int
     avg_sentence_words: float
@@ -371,6 +377,26 @@ class Readability:
     polysyllables: int = 0
     passive: list[Sentence] = field(default_factory=list)
     terms: list[TermUse] = field(default_factory=list)
+    language: str = "en"
+    unknown_language: str | None = None
+    """Why no score was computed (a language the checks do not know), or None."""
+
+    def score(self, short: str) -> Score | None:
+        return next((s for s in self.scores if s.short == short), None)
+
+    @property
+    def fk_grade(self) -> float | None:
+        found = self.score("FK")
+        return found.value if found else None
+
+    @property
+    def smog_grade(self) -> float | None:
+        found = self.score("SMOG")
+        return found.value if found else None
+
+    @property
+    def grade_ok(self) -> bool:
+        return all(s.ok for s in self.scores)
 
     @property
     def undefined_terms(self) -> list[TermUse]:
@@ -379,30 +405,40 @@ class Readability:
 
 def flesch_kincaid_grade(words: int, sentences: int, syllables: int) -> float:
     """The Flesch-Kincaid grade level (Kincaid et al., 1975), unrounded."""
-    return 0.39 * words / sentences + 11.8 * syllables / words - 15.59
+    return formulas.flesch_kincaid_grade(Counts(words, sentences, syllables, 0))
 
 
 def smog_index(polysyllables: int, sentences: int) -> float:
     """The SMOG grade (McLaughlin, 1969), scaled to 30 sentences as the formula assumes, unrounded."""
-    return 1.0430 * math.sqrt(polysyllables * 30 / sentences) + 3.1291
+    return formulas.smog_grade(Counts(1, sentences, 0, polysyllables))
 
 
 def readability_report(routine: Routine) -> Readability:
-    """Measure the reader-facing text of ``routine`` (see the module docstring)."""
+    """Measure the reader-facing text of ``routine`` (see the module docstring) with the
+    formulas, sentence rules and syllable counts of its language."""
+    try:
+        language: Language | None = language_of(routine.language)
+        unknown = None
+    except UnknownLanguage as exc:
+        language, unknown = None, str(exc)
     pieces = reader_text(routine)
     all_sentences = [
-        Sentence(s, piece.loc, len(words(s))) for piece in pieces for s in sentences(piece.text)
+        Sentence(s, piece.loc, len(words(s, language))) for piece in pieces for s in sentences(piece.text, language)
     ]
     all_sentences = [s for s in all_sentences if s.words]
     total_words = sum(s.words for s in all_sentences)
     longest = max(all_sentences, key=lambda s: s.words)
-    counts = [(w, syllable_count(w)) for s in all_sentences for w in words(s.text)]
+    count = language.syllables if language else syllable_count
+    counts = [(w, count(w)) for s in all_sentences for w in words(s.text, language)]
     total_syllables = sum(n for _, n in counts)
     polysyllables = sum(1 for _, n in counts if n >= 3)
     long_words = dict.fromkeys(w.lower() for w, n in counts if n >= LONG_WORD_SYLLABLES)
+    measured = Counts(total_words, len(all_sentences), total_syllables, polysyllables)
+    scores = [Score(f.name, f.short, f.scale, round(f.compute(measured), 1), f.targets[routine.audience])
+              for f in (language.formulas if language else ())]
+    grammar = language is not None and language.grammar_checks
     return Readability(
-        fk_grade=round(flesch_kincaid_grade(total_words, len(all_sentences), total_syllables), 1),
-        smog_grade=round(smog_index(polysyllables, len(all_sentences)), 1),
+        scores=scores,
         words=total_words,
         sentences=len(all_sentences),
         avg_sentence_words=round(total_words / len(all_sentences), 1),
@@ -410,6 +446,8 @@ def readability_report(routine: Routine) -> Readability:
         long_sentences=[s for s in all_sentences if s.words > LONG_SENTENCE_WORDS],
         long_words=list(long_words),
         polysyllables=polysyllables,
-        passive=[s for s in all_sentences if is_passive(s.text)],
-        terms=term_uses(routine, pieces),
+        passive=[s for s in all_sentences if is_passive(s.text)] if grammar else [],
+        terms=term_uses(routine, pieces) if grammar else [],
+        language=language.code if language else routine.language,
+        unknown_language=unknown,
     )

@@ -12,14 +12,15 @@ value that does not apply is ``null``. Field paths are like
 ``steps[3].instruction`` (1-based), lines are 1-based or ``null``::
 
     {
-      "version": 1,
+      "version": 2,
       "layout": "handout-a4" | null,           # whose sections PEMAT judged
       "routines": [
         {
           "id": str, "file": str, "title": str, "audience": "self" | "partner" | "clinician",
+          "language": str,                                     # e.g. "en", "es", "fr"
           "readability": {
-            "fk_grade": float, "smog_grade": float,
-            "fk_target": float, "smog_target": float,
+            "scores": [{"formula": str, "scale": "grade" | "ease", "value": float, "target": float, "ok": bool}],
+                                        # the language's formulas: a grade is a ceiling, an ease score a floor
             "words": int, "sentences": int, "avg_sentence_words": float,
             "longest_sentence": {"words": int, "text": str, "field": str, "line": int | null},
             "long_words": {"count": int, "examples": [str]},   # 4+ syllables
@@ -55,10 +56,11 @@ from ..content import RoutineDoc
 from ..errors import display_path
 from ..located import Loc, format_loc
 from .pemat import PEMAT_TARGET, REVIEW_BY_HAND, PematReport, pemat_report
-from .readability import LONG_SENTENCE_WORDS, READING_TARGETS, Readability, readability_report
+from .languages import Score, describe
+from .readability import LONG_SENTENCE_WORDS, Readability, readability_report
 from .safety import RuleResult, run_safety_rules
 
-JSON_VERSION = 1
+JSON_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -99,10 +101,6 @@ class RoutineCheck:
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "warning" and f.counts]
 
-    @property
-    def targets(self) -> tuple[float, float]:
-        return READING_TARGETS[self.doc.routine.audience]
-
 
 def _warnings(doc: RoutineDoc, read: Readability, pemat: PematReport) -> list[Finding]:
     routine = doc.routine
@@ -113,11 +111,14 @@ def _warnings(doc: RoutineDoc, read: Readability, pemat: PematReport) -> list[Fi
     def warn(rule: str, message: str, hint: str, loc: Loc) -> None:
         out.append(Finding("warning", rule, message, hint, loc, line(loc), rule in waivers, waivers.get(rule)))
 
-    fk_max, smog_max = READING_TARGETS[routine.audience]
-    if read.fk_grade > fk_max or read.smog_grade > smog_max:
+    if read.unknown_language:
+        warn("reading-grade", f"reading grade not measured: {read.unknown_language}",
+             "write the routine in a language the checks know, or waive reading-grade with a reason",
+             ("language",))
+    elif not read.grade_ok:
+        reading, aim = describe(read.scores)
         warn("reading-grade",
-             f"reads at grade {read.fk_grade:g} (Flesch-Kincaid) / {read.smog_grade:g} (SMOG); "
-             f"aim for at most {fk_max:g} / {smog_max:g} for a {routine.audience.value} routine",
+             f"reads at {reading}; aim for {aim} for a {routine.audience.value} routine",
              "use shorter sentences and shorter, everyday words"
              + (f" (e.g. instead of: {', '.join(read.long_words[:3])})" if read.long_words else ""),
              ("title",))
@@ -163,17 +164,15 @@ def _place(loc: Loc, line: int | None) -> dict[str, Any]:
 def routine_json(check: RoutineCheck) -> dict[str, Any]:
     doc, read, pemat = check.doc, check.readability, check.pemat
     line = doc.located.line_of
-    fk_max, smog_max = check.targets
     return {
         "id": doc.id,
         "file": display_path(doc.path),
         "title": doc.routine.title,
         "audience": doc.routine.audience.value,
+        "language": read.language,
         "readability": {
-            "fk_grade": read.fk_grade,
-            "smog_grade": read.smog_grade,
-            "fk_target": fk_max,
-            "smog_target": smog_max,
+            "scores": [{"formula": s.formula, "scale": s.scale, "value": s.value, "target": s.target, "ok": s.ok}
+                       for s in read.scores],
             "words": read.words,
             "sentences": read.sentences,
             "avg_sentence_words": read.avg_sentence_words,
@@ -240,17 +239,19 @@ def _row(label: str, value: str) -> str:
 def format_routine(check: RoutineCheck) -> list[str]:
     """One aligned block for one routine."""
     doc, read, pemat = check.doc, check.readability, check.pemat
-    fk_max, smog_max = check.targets
     line = doc.located.line_of
     out = [f"{doc.id}  ({display_path(doc.path)}, {doc.routine.audience.value})"]
 
-    def mark(ok: bool) -> str:
-        return "ok" if ok else "HIGH"
+    def mark(score: Score) -> str:
+        return "ok" if score.ok else ("HIGH" if score.scale == "grade" else "LOW")
 
-    out.append(_row("Reading grade",
-                    f"FK {read.fk_grade:>4.1f} {mark(read.fk_grade <= fk_max):<4}  "
-                    f"SMOG {read.smog_grade:>4.1f} {mark(read.smog_grade <= smog_max):<4}  "
-                    f"(target: FK <= {fk_max:g}, SMOG <= {smog_max:g})"))
+    if read.scores:
+        out.append(_row("Reading grade",
+                        "  ".join(f"{s.short} {s.value:>4.1f} {mark(s):<4}" for s in read.scores)
+                        + "  (target: " + ", ".join(f"{s.short} {'<=' if s.scale == 'grade' else '>='} {s.target:g}"
+                                                   for s in read.scores) + ")"))
+    else:
+        out.append(_row("Reading grade", f"not measured: {read.unknown_language}"))
     longest_line = line(read.longest.loc)
     out.append(_row("Sentences",
                     f"{read.sentences}, {read.words} words, average {read.avg_sentence_words:g} words, "
@@ -267,6 +268,8 @@ def format_routine(check: RoutineCheck) -> list[str]:
             out.append(_row("", f"line {line(s.loc)}: '{_clip(s.text, 60)}'"))
         if len(read.passive) > 3:
             out.append(_row("", f"... and {len(read.passive) - 3} more"))
+    elif read.language != "en":
+        out.append(_row("Passive voice", "not checked (English only)"))
     else:
         out.append(_row("Passive voice", "none"))
     if read.terms:
@@ -274,6 +277,8 @@ def format_routine(check: RoutineCheck) -> list[str]:
         undefined = [t.term for t in read.terms if not t.defined]
         text = f"{len(defined)} defined" + (f", NOT defined: {', '.join(undefined)}" if undefined else "")
         out.append(_row("Terms", text))
+    elif read.language != "en":
+        out.append(_row("Terms", "not checked (the list of medical terms is English)"))
     else:
         out.append(_row("Terms", "no medical terms"))
     parts = [f"{pemat.score}% ({pemat.met} of {pemat.judged} automatable items)"]

@@ -23,6 +23,7 @@ from ..content import RoutineDoc
 from ..errors import Problem
 from ..models import Audience, Pressure, Region, Routine
 from ..located import Loc, format_loc
+from .languages import ENGLISH_SAFETY, SafetyWords, UnknownLanguage, language_of
 from .pemat import PEMAT_RULES
 from .readability import LITERACY_RULES, step_locs
 
@@ -94,16 +95,8 @@ class RuleResult:
 
 # --------------------------------------------------------------------------- concept finders
 
-_SPINE_WORDS = re.compile(r"\b(spine|spinal|spines|backbone|vertebra[el]?|bones?|bony|tailbone)\b", re.I)
-
-RED_FLAG_CONCEPTS: dict[str, re.Pattern[str]] = {
-    "dizziness": re.compile(r"\b(dizz\w*|light-?\s?headed\w*|faint\w*|vertigo|room spinning|unsteady)\b", re.I),
-    "numbness or tingling": re.compile(r"\b(numb\w*|tingl\w*|pins and needles)\b", re.I),
-    "pain spreading to the arm": re.compile(
-        r"\b(spread\w*|radiat\w*|shoot\w*|travel\w*|runs?|going|goes)\b[^.;]*\b(arms?|hands?)\b|\barm pain\b", re.I),
-    "headache changes": re.compile(r"\b(headaches?|head pain|migraines?)\b", re.I),
-}
-"""Each concept a neck routine's red flags must cover, found by a few synonyms."""
+RED_FLAG_CONCEPTS: dict[str, re.Pattern[str]] = ENGLISH_SAFETY.red_flags
+"""Each concept an English neck routine's red flags must cover (other languages: :mod:`.languages`)."""
 
 
 def _regions(routine: Routine) -> set[Region]:
@@ -132,6 +125,11 @@ def _check(routine: Routine) -> list[RuleResult]:
     regions = _regions(routine)
     safety = routine.safety
     neck = sorted(r.value for r in regions if r in NECK)
+    try:
+        vocabulary: SafetyWords | None = language_of(routine.language).safety
+        unreadable = ""
+    except UnknownLanguage as exc:
+        vocabulary, unreadable = None, f"cannot be checked: {exc}"
 
     # neck-cautions
     if neck:
@@ -145,10 +143,10 @@ def _check(routine: Routine) -> list[RuleResult]:
     back_regions = sorted({r.value for r in regions if r in SPINE})
     if back_regions:
         texts = [*safety.cautions, *(s.caution for _, s in step_locs(routine) if s.caution)]
-        said = any(_SPINE_WORDS.search(t) for t in texts)
+        said = vocabulary is not None and any(vocabulary.spine.search(t) for t in texts)
         where = back_steps[0][0] + ("regions",) if back_steps else ("regions",)
         result("spine-pressure", said, ("safety", "cautions") if said else where,
-               None if said else
+               None if said else unreadable or
                f"works on {', '.join(back_regions)} but no caution says not to press on the spine or bones")
     else:
         result("spine-pressure", True, ("regions",), "does not apply: no back regions")
@@ -156,9 +154,11 @@ def _check(routine: Routine) -> list[RuleResult]:
     # neck-red-flags
     if neck:
         flags = " ".join([*safety.red_flags, *([safety.seek_care] if safety.seek_care else [])])
-        missing = [name for name, pattern in RED_FLAG_CONCEPTS.items() if not pattern.search(flags)]
-        result("neck-red-flags", not missing, ("safety", "red_flags"),
-               None if not missing else f"works on the neck but its red flags do not mention: {', '.join(missing)}")
+        concepts = vocabulary.red_flags if vocabulary else {}
+        missing = [name for name, pattern in concepts.items() if not pattern.search(flags)]
+        result("neck-red-flags", vocabulary is not None and not missing, ("safety", "red_flags"),
+               unreadable or (None if not missing else
+                              f"works on the neck but its red flags do not mention: {', '.join(missing)}"))
     else:
         result("neck-red-flags", True, ("regions",), "does not apply: no neck regions")
 

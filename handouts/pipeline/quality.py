@@ -15,8 +15,9 @@ def quality_line(doc: RoutineDoc, layout: Layout | None = None) -> str:
     rules = check.safety
     ok = sum(1 for r in rules if r.passed or r.waived)
     waived = sum(1 for r in rules if r.waived)
-    text = (f"{doc.id}: reading grade {read.fk_grade:.1f} (Flesch-Kincaid), {read.smog_grade:.1f} (SMOG); "
-            f"PEMAT {check.pemat.score}%; safety rules {ok}/{len(rules)} met")
+    grade = (", ".join(f"{s.value:.1f} ({s.formula})" for s in read.scores) if read.scores
+             else "not measured (language unknown to the checks)")
+    text = f"{doc.id}: reading grade {grade}; PEMAT {check.pemat.score}%; safety rules {ok}/{len(rules)} met"
     if waived:
         text += f" ({waived} waived)"
     if check.warnings:
