@@ -248,6 +248,39 @@ def batch_peak_mb(tmp: Path, rows: int, jobs: int) -> float:
     return summary.peak_rss_kb / 1024
 
 
+COMBINE_CHILD = r"""
+import sys
+from pathlib import Path
+from handouts.batch.concat import Part, concatenate
+part, count, out = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+with open(out, "wb") as fh:
+    concatenate([Part(part, 1, f"Student {i}") for i in range(count)], fh, "Class")
+print(next(line for line in open("/proc/self/status") if line.startswith("VmHWM:")).split()[1])
+"""
+
+
+def combined_peak_mb(tmp: Path, counts: tuple[int, ...]) -> list[float]:
+    """Peak resident memory of joining ``count`` handouts into one PDF (``batch --combined``),
+    each count in a fresh process, so the ratio between counts shows whether memory grows
+    with the class."""
+    from handouts.layouts import LayoutLibrary
+    from handouts.models import Personalisation
+    from handouts.pipeline.plan import select
+    from handouts.pipeline.render import render_handout
+
+    doc = next(d for d in select([], CONTENT).docs if d.routine.id == ROUTINE)
+    _, layout = LayoutLibrary(None).choose(LAYOUT, "handout")
+    part = tmp / "part.pdf"
+    part.write_bytes(render_handout(doc.routine, layout, LAYOUT, Personalisation(for_name="Ana Bell"), None,
+                                    doc.path.parent))
+    peaks = []
+    for count in counts:
+        out = subprocess.run([sys.executable, "-c", COMBINE_CHILD, str(part), str(count), str(tmp / "all.pdf")],
+                             capture_output=True, text=True, check=True)
+        peaks.append(int(out.stdout.strip()) / 1024)
+    return peaks
+
+
 # ------------------------------------------------------------------ report
 
 
@@ -338,6 +371,8 @@ def main() -> None:
         say(f"worker memory at {small_rows} and {large_rows} rows")
         peak_small, peak_large = other.measure("memory", lambda: (batch_peak_mb(tmp, small_rows, memory_jobs),
                                                                   batch_peak_mb(tmp, large_rows, memory_jobs)))
+        say(f"joining {small_rows} and {large_rows} handouts into one PDF")
+        joined_small, joined_large = combined_peak_mb(tmp, (small_rows, large_rows))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -371,6 +406,12 @@ def main() -> None:
     flat = peak_large / peak_small
     print(row(f"peak memory per worker, {large_rows:,} handouts ({memory_jobs} workers)", f"{peak_large:.0f} MB",
               f"{peak_small:.0f} MB at {small_rows:,}", flat, "≤ 1.10×", flat <= 1.10))
+
+    print(row(f"peak memory joining {small_rows:,} handouts into one PDF (`--combined`)", f"{joined_small:.0f} MB",
+              "–", None, "–", None))
+    flat = joined_large / joined_small
+    print(row(f"peak memory joining {large_rows:,} handouts into one PDF (`--combined`)", f"{joined_large:.0f} MB",
+              f"{joined_small:.0f} MB at {small_rows:,}", flat, "≤ 1.10×", flat <= 1.10))
 
     start = cold["python"]
     print(f"\nCold build: interpreter start-up {ms(start)} for both; `import handouts.cli` {ms(cold['import handouts.cli'] - start)} "
