@@ -19,7 +19,9 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     WithJsonSchema,
+    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -215,6 +217,9 @@ class Direction(str, Enum):
     inward = "inward"
     up_and_down = "up_and_down"
     along = "along"
+    across = "across"  # from one side of the body over the midline to the other
+    circles = "circles"  # small circles on the spot, no travel
+    still = "still"  # press or hold on the spot, no travel
 
 
 # --------------------------------------------------------------------------- amounts
@@ -402,6 +407,106 @@ class Dosage(Strict):
         return text
 
 
+class Landmark(str, Enum):
+    """Points a stroke can start or end at besides the regions (see ``StrokePath``)."""
+
+    base_of_skull = "base_of_skull"
+    ear = "ear"
+    base_of_neck = "base_of_neck"
+    shoulder_tip = "shoulder_tip"
+    lowest_rib = "lowest_rib"
+
+
+PATH_POINT_VIEWS: dict[str, frozenset[str]] = {
+    **{r.value: frozenset(v.split()) for r, v in {
+        Region.suboccipitals: "back side", Region.back_of_neck: "back side", Region.side_of_neck: "front side",
+        Region.scm: "front side", Region.upper_trapezius: "back front side", Region.levator_scapulae: "back",
+        Region.shoulders: "back front side", Region.shoulder_blades: "back", Region.upper_back: "back side",
+        Region.beside_spine: "back", Region.ribs: "back", Region.lower_back: "back", Region.sacrum: "back",
+        Region.upper_chest: "front side", Region.upper_arms: "back front side"}.items()},
+    **{m.value: frozenset(v.split()) for m, v in {
+        Landmark.base_of_skull: "back side", Landmark.ear: "back front side", Landmark.base_of_neck: "back side",
+        Landmark.shoulder_tip: "back front side", Landmark.lowest_rib: "back"}.items()},
+}
+"""Which body-map views can show each region and landmark, so a path is checked when the routine is read
+(the drawings are checked against this table by the art tests)."""
+
+
+class Tool(str, Enum):
+    """Something other than the hands used in, or set up for, a step; each has a drawing and an icon."""
+
+    towel = "towel"
+    tennis_ball = "tennis_ball"
+    balls_in_sock = "balls_in_sock"
+    stool = "stool"
+    chair = "chair"
+    cushion = "cushion"
+    bolster = "bolster"
+    wall = "wall"
+    mat = "mat"
+
+
+TOOL_LABELS: dict[Tool, str] = {
+    Tool.towel: "knotted towel",
+    Tool.tennis_ball: "tennis ball",
+    Tool.balls_in_sock: "tennis balls in a sock",
+    Tool.stool: "stool",
+    Tool.chair: "low-backed chair",
+    Tool.cushion: "floor cushion",
+    Tool.bolster: "bolster",
+    Tool.wall: "wall",
+    Tool.mat: "mat",
+}
+
+
+class Giver(str, Enum):
+    """Where the person giving the massage is, seen from above."""
+
+    behind = "behind"
+    left = "left"
+    right = "right"
+    head = "head"
+
+
+class Posture(str, Enum):
+    seated = "seated"
+    lying_face_down = "lying_face_down"
+    lying_face_up = "lying_face_up"
+
+
+class StrokePath(Strict):
+    """Where a stroke starts and ends, as regions or landmarks of the body map."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True,
+                              populate_by_name=True)
+    start: str = Field(..., alias="from", description="Region or landmark where the stroke starts, e.g. base_of_skull.",
+                       json_schema_extra={"enum": list(PATH_POINT_VIEWS)})
+    end: str = Field(..., alias="to", description="Region or landmark where the stroke ends, e.g. shoulders.",
+                     json_schema_extra={"enum": list(PATH_POINT_VIEWS)})
+
+    @field_validator("start", "end")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in PATH_POINT_VIEWS:
+            raise PydanticCustomError("path_point", "'{v}' is not a region or landmark; use one of: {choices}",
+                                      {"v": value, "choices": ", ".join(PATH_POINT_VIEWS)})
+        return value
+
+    @model_validator(mode="after")
+    def _moves(self) -> "StrokePath":
+        if self.start == self.end:
+            raise PydanticCustomError("path_still", "starts and ends at '{v}'; a stroke on one spot needs "
+                                      "direction: still or circles instead of a path", {"v": self.start})
+        return self
+
+
+class Stance(Strict):
+    """Where the giver is for a partner or clinician step; printed as a small top view."""
+
+    giver: Giver = Field(..., description="behind, left, right (the person's own left and right) or head.")
+    person: Posture = Field(Posture.seated, description="seated, lying_face_down or lying_face_up.")
+
+
 class Illustration(Strict):
     """A picture for a step: a user image (path relative to the YAML file) or a view of the body map."""
 
@@ -409,12 +514,45 @@ class Illustration(Strict):
     alt: Text = Field(..., description="What the picture shows, for screen readers and the HTML twin.")
     view: str | None = Field(None, description="Body-map view to draw: 'back', 'side' or 'front'. Chosen from the regions when left out.")
     direction: Direction | None = Field(None, description="Which way the stroke travels on the body map.")
+    path: StrokePath | None = Field(None, description="Where the stroke starts and ends, e.g. "
+                                    "{from: base_of_skull, to: shoulders}; arrows are drawn along it.")
+    tools: list[Tool] = Field(max_length=3, default_factory=list, description="Tools used or set up for the step.")
+    stance: Stance | None = Field(None, description="Where the giver is (partner and clinician steps); give it "
+                                  "where it changes.")
+    hands: int | None = Field(None, ge=1, le=2, description="How many hands work at once, 1 or 2; left out: "
+                              "two for a partner or clinician on both sides of the body, one for self-massage.")
 
     @model_validator(mode="after")
     def _view(self) -> "Illustration":
         if self.view is not None and self.view not in ("back", "side", "front"):
             raise PydanticCustomError("view", "view '{v}' is not one of: back, side, front", {"v": self.view})
         return self
+
+    @field_validator("path")
+    @classmethod
+    def _path_in_view(cls, path: StrokePath | None, info: ValidationInfo) -> StrokePath | None:
+        if path is None:
+            return path
+        a, b = PATH_POINT_VIEWS[path.start], PATH_POINT_VIEWS[path.end]
+        view = info.data.get("view")
+        if view in ("back", "side", "front"):
+            for point, views in ((path.start, a), (path.end, b)):
+                if view not in views:
+                    raise PydanticCustomError(
+                        "path_view", "the {view} view cannot show '{p}' (it is drawn in the {shown} view); "
+                        "choose another view or another point", {"view": view, "p": point, "shown": " or ".join(sorted(views))})
+        elif not a & b:
+            raise PydanticCustomError(
+                "path_view", "no view shows both '{a}' ({av}) and '{b}' ({bv}); split the stroke into two steps",
+                {"a": path.start, "b": path.end, "av": ", ".join(sorted(a)), "bv": ", ".join(sorted(b))})
+        return path
+
+
+MAX_BRIEF = 120
+"""Characters in a step's brief: two or three short lines of a sheet's tile, beside the picture."""
+
+WebAddress = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=300), Printable]
+"""A web address a phone can open from a printed QR code; longer ones need modules too small to print."""
 
 
 class Step(Strict):
@@ -436,6 +574,10 @@ class Step(Strict):
     cue: text_of(40) | None = Field(
         None, description="Very short cue for pocket cards; the title is used when left out."
     )
+    brief: Annotated[text_of(MAX_BRIEF), AfterValidator(_max_sentences(1))] | None = Field(
+        None, description=f"The step in one plain sentence, at most {MAX_BRIEF} characters, for a clinic sheet's "
+                          "tile. Required when a sheet layout is built.")
+    video_url: WebAddress | None = Field(None, description="Optional video of this step; printed as a QR code on sheets.")
     illustration: Illustration | None = Field(None, description="Picture for this step.")
 
 
@@ -454,8 +596,16 @@ class Tip(Strict):
     hand_use: HandUse | None = Field(None, description="The part of the hand the tip is about.")
 
 
+MAX_CARD_SUMMARY = 6
+"""Lines in a card's safety summary: it stands in for longer lists on a card back."""
+
+MAX_CARD_SUMMARY_LINE = 160
+"""Characters in one line of a card's safety summary: two or three lines on a wallet card."""
+
+
 class Safety(Strict):
-    """Safety content. It is never dropped, shortened or split by any renderer."""
+    """Safety content. It is never dropped, shortened or split by any renderer; a pocket card may print
+    the routine's own ``card_summary`` instead of the longer lists, always with a pointer to the handout."""
 
     cautions: list[Text] = Field(max_length=MAX_ITEMS, default_factory=list, description="Things to take care with while doing the routine.")
     red_flags: list[Text] = Field(max_length=MAX_ITEMS, 
@@ -465,6 +615,12 @@ class Safety(Strict):
     seek_care: Text | None = Field(
         None, description="When to see a doctor or therapist, e.g. pain lasting more than a few days."
     )
+    card_summary: list[text_of(MAX_CARD_SUMMARY_LINE)] = Field(
+        max_length=MAX_CARD_SUMMARY, default_factory=list,
+        description="A pocket card's short form of the cautions, reasons not to do the routine and step cautions, "
+                    "restating them in fewer words. Used only when printing every safety line would need more "
+                    "cards; "
+                    "red flags and the 'see a doctor' line still print in full, with a pointer to the handout.")
 
     def all_lines(self) -> list[str]:
         return [*self.cautions, *self.red_flags, *self.contraindications, *([self.seek_care] if self.seek_care else [])]
@@ -529,7 +685,8 @@ class Routine(Strict):
     glossary: list[Term] = Field(max_length=MAX_ITEMS, default_factory=list, description="Words to know, with plain definitions.")
     waivers: list[Waiver] = Field(max_length=MAX_ITEMS, default_factory=list, description="Rules deliberately waived, each with a reason.")
     source: Source = Field(..., description="Where the routine comes from.")
-    video_url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$"), Printable] | None = Field(None, description="Optional video of the routine.")
+    video_url: WebAddress | None = Field(None, description="Optional video of the routine; printed as a QR code on sheets.")
+    web_url: WebAddress | None = Field(None, description="Optional web page about the routine; printed as a QR code on sheets.")
 
     @model_validator(mode="after")
     def _steps_or_phases(self) -> "Routine":
