@@ -21,10 +21,14 @@ ALLOWED: dict[str, set[str]] = {
     "palette": {"geometry"},
     "anatomy": {"geometry", "palette"},
     "marks": {"geometry", "palette", "anatomy"},
-    "compose": {"geometry", "palette", "anatomy", "marks"},
+    "compose": {"geometry", "palette", "anatomy", "marks", "hands", "tools", "stance"},
     "legend": {"geometry", "palette", "anatomy", "marks"},
     "pictograms": {"geometry", "palette"},
-    "__init__": {"geometry", "palette", "anatomy", "marks", "compose", "legend", "pictograms"},
+    "hands": {"geometry", "pictograms"},
+    "tools": {"geometry", "palette"},
+    "stance": {"geometry", "palette"},
+    "__init__": {"geometry", "palette", "anatomy", "marks", "compose", "legend", "pictograms", "hands", "tools",
+                 "stance"},
 }
 
 

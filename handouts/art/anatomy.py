@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable
 
-from ..models import Region
+from ..models import Landmark, Region
 from .geometry import Pen, Point, Rect, band, clip_halfplane, cubic, ellipse, mirror, mirror_point, rrect, unit
 
 
@@ -334,6 +334,35 @@ def side_view() -> ViewArt:
         windows=[(26.0, 40.0, 74.0, 99.0), (22.0, 24.0, 78.0, 99.0), (20.0, -3.0, 80.0, 99.0)],
         overview=1,
     )
+
+
+LANDMARKS: dict[str, dict[Landmark, Point]] = {
+    # right-hand side of the figure (or the only side, in profile); the left is the mirror image
+    "back": {Landmark.base_of_skull: (53.4, 78.4), Landmark.ear: (59.0, 84.6), Landmark.base_of_neck: (53.0, 70.2),
+             Landmark.shoulder_tip: (74.0, 62.6), Landmark.lowest_rib: (57.0, 30.6)},
+    "side": {Landmark.base_of_skull: (42.4, 69.6), Landmark.ear: (47.4, 73.2), Landmark.base_of_neck: (40.8, 57.8),
+             Landmark.shoulder_tip: (49.0, 50.6)},
+    "front": {Landmark.ear: (59.4, 80.8), Landmark.shoulder_tip: (73.6, 62.4)},
+}
+"""Points a stroke path may name besides the regions (``StrokePath``), per view."""
+
+
+def path_point(view: str, name: str, left: bool = False) -> Point | None:
+    """Where a region or landmark named in a stroke path sits in a view (None if the view lacks it).
+
+    A region gives its anchor on the asked side; a region on the midline, or seen
+    in profile, has one anchor for both sides."""
+    if name in {m.value for m in Landmark}:
+        at = LANDMARKS[view].get(Landmark(name))
+        if at is None:
+            return None
+        return mirror_point(at) if left and view != "side" else at
+    art = VIEW_ART[view]()
+    ra = art.regions.get(Region(name))
+    if ra is None:
+        return None
+    side = [a.at for a in ra.anchors if (a.at[0] < 50.0) == left] or [a.at for a in ra.anchors]
+    return side[0]
 
 
 VIEW_ART = {"back": back_view, "side": side_view, "front": front_view}

@@ -119,7 +119,27 @@ def _dot(g: Group, at: Point, r: float, ink: Ink):
     g.add(Circle(at[0], at[1], r, fillColor=ink.mark, strokeColor=None))
 
 
+class Arrow(Group):
+    """A straight or curved stroke arrow (shaft and heads): the marks that say which way a stroke
+    travels, kept apart from circles and rocking arcs so their direction can be read back."""
+
+
+def path_arrow(pts: Sequence[Point], ink: Ink, both: bool = False) -> Arrow:
+    """An arrow along ``pts`` (output points), head at the end, and at the start too when ``both``."""
+    pts = list(pts)
+    g = Arrow()
+    end = unit(pts[-1][0] - pts[-2][0], pts[-1][1] - pts[-2][1])
+    heads = [(pts[-1], end)]
+    if both:
+        heads.append((pts[0], unit(pts[0][0] - pts[1][0], pts[0][1] - pts[1][1])))
+    _stroke(g, pts, ink, heads)
+    return g
+
+
 def _arrow(g: Group, at: Point, d: Point, length: float, sense: str, ink: Ink):
+    arrow = Arrow()
+    g.add(arrow)
+    g = arrow
     half = length / 2
     a = (at[0] - d[0] * half, at[1] - d[1] * half)
     b = (at[0] + d[0] * half, at[1] + d[1] * half)
@@ -292,8 +312,8 @@ def draw_mark(motion: Motion, at: Point, axis: Point, sense: str, length: float,
         _chevrons(g, at, axis, ink, double=motion is Motion.pinch_and_roll)
     elif motion is Motion.rock:
         _rock(g, at, axis, ink)
-    elif motion is Motion.stretch:
-        _arrow(g, at, axis, max(length, 17 * ink.s), "apart", ink)
+    elif motion is Motion.stretch:  # a stretch the data gives a way for goes that way; else both ways apart
+        _arrow(g, at, axis, max(length, 17 * ink.s), "one" if sense == "one" else "apart", ink)
     elif motion is Motion.roll:
         _ball(g, at, axis, sense, ink)
     return g
@@ -314,6 +334,12 @@ def resolve(anchor: Anchor, motion: Motion, direction: Direction | None) -> tupl
         return (anchor.outward, "one") if anchor.outward else ((1.0, 0.0), "apart")
     if direction is Direction.inward:
         return ((-anchor.outward[0], -anchor.outward[1]), "one") if anchor.outward else ((1.0, 0.0), "together")
+    if direction in (Direction.still, Direction.circles):  # no travel: nothing may point anywhere
+        return anchor.along, "none"
+    if direction is Direction.across:
+        return (1.0, 0.0), "both"
+    if direction is Direction.along:  # along the region, without saying which way
+        return anchor.along, "both"
     if motion is Motion.rock and direction is None:
         return (1.0, 0.0), "both"
     return anchor.along, "one"

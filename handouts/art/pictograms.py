@@ -91,6 +91,17 @@ def _tool_parts() -> list[tuple[list[Point], bool]]:
     return [(ellipse(50.0, 50.0, 42.0, 42.0, 72), True)]
 
 
+def hand_parts(hand_use: HandUse) -> tuple[list[tuple[list[Point], bool]], list[Point] | None]:
+    """(polygon, highlighted) pieces of the hand in the 100-unit box, back to front, and an outlined
+    piece drawn over the silhouette (the thumb across a fist), shared with the hands on the body map."""
+    hand_use = HandUse(hand_use)
+    if hand_use is HandUse.knuckles:
+        return _fist_parts(hand_use), _fist_thumb()
+    if hand_use is HandUse.tool:
+        return _tool_parts(), None
+    return _open_hand_parts(hand_use), None
+
+
 def hand_pictogram(hand_use: HandUse, size: float = 28.0, palette: Palette = Palette()) -> Drawing:
     """A hand silhouette with the working part filled in the accent colour (a ball for 'tool')."""
     hand_use = HandUse(hand_use)

@@ -16,7 +16,7 @@ from reportlab.platypus import Flowable, Table
 from .. import art, images
 from ..fonts import face_name
 from ..layout_models import Brand
-from ..models import REGION_LABELS, HandUse, Pressure, Step
+from ..models import REGION_LABELS, Audience, Giver, HandUse, Posture, Pressure, Routine, Stance, Step, Tool
 from ..text import markup
 from .flowables import Para, cell_style
 from .forms import make_form
@@ -114,29 +114,95 @@ def caption_text(step: Step) -> str:
     return ""
 
 
-def body_drawing(step: Step, width: float, height: float, brand: Brand, label_size: float = 9.0) -> Drawing:
+def _stances(step: Step, routine: Routine | None) -> tuple[Stance | None, Stance | None]:
+    """(where the giver is at this step, the top view to draw): a stance holds until a later step
+    gives another, and the top view is drawn only where it changes."""
+    own = step.illustration.stance if step.illustration else None
+    if routine is None:
+        return own, own
+    current: Stance | None = None
+    for s in routine.all_steps:
+        given = s.illustration.stance if s.illustration else None
+        if s is step:
+            if given is None:
+                return current, None
+            return given, (given if given != current else None)
+        if given is not None:
+            current = given
+    return own, own
+
+
+def technique(step: Step, audience: Audience | str | None = None, routine: Routine | None = None) -> "art.Technique":
+    """What the picture shows of how the step is done; ``audience`` 'self' draws the reader's own hand.
+
+    With the ``routine``, the giver's place carries over from earlier steps and its
+    top view is drawn only on the step where it changes."""
+    ill = step.illustration
+    if routine is not None and audience is None:
+        audience = routine.audience
+    path = (ill.path.start, ill.path.end) if ill and ill.path else None
+    now, shown = _stances(step, routine)
+    return art.Technique(hand_use=tuple(step.hand_use), path=path, tools=tuple(ill.tools) if ill else (),
+                         stance=(shown.giver, shown.person) if shown else None,
+                         own_hands=audience is not None and Audience(audience) is Audience.self_,
+                         hands=ill.hands if ill else None, giver=now.giver if now else None)
+
+
+def body_drawing(step: Step, width: float, height: float, brand: Brand, label_size: float = 9.0,
+                 audience: Audience | str | None = None, routine: Routine | None = None) -> Drawing:
     ill = step.illustration
     hold = None
     if step.dosage and step.dosage.hold_seconds:
         hold = f"{step.dosage.hold_seconds.text} s"
     return _body_map(tuple(step.regions), tuple(step.motion), ill.direction if ill else None, ill.view if ill else None,
-                     hold, width, height, palette(brand), label_size)
+                     hold, width, height, palette(brand), label_size, technique(step, audience, routine))
 
 
 @lru_cache(maxsize=512)
-def _body_map(regions, motions, direction, view, hold, width, height, colours, label_size) -> Drawing:
+def _body_map(regions, motions, direction, view, hold, width, height, colours, label_size, how) -> Drawing:
     """Body maps depend only on these values; a batch draws the same few hundreds of times,
     so each is built once per process and reused (drawings are not changed by rendering)."""
     return _own_fonts(art.body_map(list(regions), list(motions), direction=direction, view=view,
                                    hold_seconds=hold, width=width, height=height, palette=colours,
-                                   label_size=label_size))
+                                   label_size=label_size, technique=how))
 
 
-def _strip(step: Step, icon: float, brand: Brand) -> Table | None:
-    """Hand pictograms and the pressure scale in one row."""
-    if not (step.hand_use or step.pressure):
+@lru_cache(maxsize=64)
+def _tool(tool: Tool, size: float, colours) -> Drawing:
+    return _own_fonts(art.tool_icon(tool, size=size, palette=colours))
+
+
+def tool_icon(tool: Tool | str, size: float, brand: Brand) -> Icon:
+    key = ("tool", Tool(tool), float(size), palette(brand))
+    return Icon(_tool(*key[1:]), key)
+
+
+@lru_cache(maxsize=32)
+def _stance(giver: Giver, person: Posture, size: float, colours) -> Drawing:
+    return _own_fonts(art.stance_view(giver, person, size=size, palette=colours))
+
+
+def stance_icon(giver: Giver | str, person: Posture | str, size: float, brand: Brand) -> Icon:
+    """The top view of where the giver is, for a picture key."""
+    key = ("stance", Giver(giver), Posture(person), float(size), palette(brand))
+    return Icon(_stance(*key[1:]), key)
+
+
+def _strip(step: Step, icon: float, brand: Brand, width: float | None = None) -> Table | None:
+    """Hand pictograms, tool icons and the pressure scale in one row, never wider than ``width``:
+    icons shrink to three quarters of their size, then the last tools are left to the text."""
+    if not (step.hand_use or step.pressure or (step.illustration and step.illustration.tools)):
         return None
-    icons: list = [hand_icon(h, icon, brand) for h in step.hand_use[:3]]
+    tools = list(step.illustration.tools) if step.illustration else []
+    hands = [h for h in step.hand_use if not (tools and h is HandUse.tool)][:3]
+    tools = tools[:3]
+    if width is not None:
+        def needed(size: float, n: int) -> float:
+            return n * (size + 3) + ((size * 1.5 + 3) if step.pressure else 0)
+        icon = max(icon * 0.75, min(icon, icon * width / max(1.0, needed(icon, len(hands) + len(tools)))))
+        while tools and needed(icon, len(hands) + len(tools)) > width:
+            tools.pop()
+    icons: list = [hand_icon(h, icon, brand) for h in hands] + [tool_icon(t, icon, brand) for t in tools]
     widths = [icon + 3] * len(icons)
     if step.pressure:
         icons.append(pressure_icon(step.pressure, icon * 1.5, icon * 0.55, brand))
@@ -169,25 +235,27 @@ def user_image(step: Step, base_file: Path | None, width: float, height: float):
 
 def step_picture(step: Step, width: float, height: float, brand: Brand, caption: ParagraphStyle,
                  pictograms: bool = True, beside_width: float | None = None, base_file: Path | None = None,
-                 user_images: str = "instead"):
-    """Body map with pictograms and a caption.
+                 user_images: str = "instead", audience: Audience | str | None = None,
+                 routine: Routine | None = None, with_caption: bool = True):
+    """Body map with pictograms and a caption (left out with ``with_caption=False``, when the
+    caption is set in the step's text beside the picture instead).
 
     Stacked in a column ``width`` wide; or, with ``beside_width``, the caption and
     pictograms sit to the right of the picture (used when pictures go above the text)."""
     icon = max(caption.fontSize * 2.0, 20.0)
     own = user_image(step, base_file, width, height)
     if own is None:
-        drawing = FramedDrawing(body_drawing(step, width, height, brand, caption.fontSize), "bodymap")
+        drawing = FramedDrawing(body_drawing(step, width, height, brand, caption.fontSize, audience, routine), "bodymap")
     elif user_images == "instead":
         drawing = own
     else:
         half = height * 0.62
-        drawing = Table([[user_image(step, base_file, width, half)], [FramedDrawing(body_drawing(step, width, half, brand, caption.fontSize), "bodymap")]],
+        drawing = Table([[user_image(step, base_file, width, half)], [FramedDrawing(body_drawing(step, width, half, brand, caption.fontSize, audience, routine), "bodymap")]],
                         colWidths=[width])
         drawing.setStyle(cell_style([("ALIGN", (0, 0), (-1, -1), "CENTER"), *_TIGHT]))
-    strip = _strip(step, icon, brand) if pictograms else None
+    strip = _strip(step, icon, brand, width) if pictograms else None
     text = caption_text(step)
-    cap = Para(markup(text), caption) if text else None
+    cap = Para(markup(text), caption) if text and with_caption else None
     if beside_width:
         side = [x for x in (strip, cap) if x is not None]
         table = Table([[drawing, side]], colWidths=[width + 10, beside_width - width - 10], hAlign="LEFT")
