@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import io
 
+import pypdfium2
 import pytest
+from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
-from reportlab.platypus import Paragraph, SimpleDocTemplate
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, SimpleDocTemplate, Spacer, Table
 
 from handouts.fonts import register_all
 from handouts.render import flowables
-from handouts.render.flowables import Para, bullet
+from handouts.render.flowables import MOVE_SHARE, Ahead, Beside, Breakable, FittedBox, Para, bullet
 from handouts.styles import paragraph_styles
 from handouts.layouts import LayoutLibrary
 
@@ -125,3 +128,79 @@ def _markup_arguments() -> list[str]:
             held.append(candidate)
         before = after
     return held
+
+
+# Page-filling groups ---------------------------------------------------------------------------
+
+
+_PAGE = (300, 400)
+_STYLE = ParagraphStyle("t", fontName="Helvetica", fontSize=10, leading=12)
+
+
+def _pages(story) -> list[str]:
+    """Text of each page of a small document (a 300 × 400 pt frame, no margins)."""
+    buf = io.BytesIO()
+    doc = BaseDocTemplate(buf, pagesize=_PAGE, leftMargin=0, rightMargin=0, topMargin=0, bottomMargin=0)
+    doc.addPageTemplates([PageTemplate(frames=[Frame(0, 0, *_PAGE, 0, 0, 0, 0)])])
+    doc.build(story)
+    pdf = pypdfium2.PdfDocument(buf.getvalue())
+    return [page.get_textpage().get_text_range() for page in pdf]
+
+
+def _para(text: str) -> Paragraph:
+    return Paragraph(text, _STYLE)
+
+
+def _content_stream(story) -> bytes:
+    buf = io.BytesIO()
+    doc = BaseDocTemplate(buf, pagesize=_PAGE, leftMargin=0, rightMargin=0, topMargin=0, bottomMargin=0)
+    doc.addPageTemplates([PageTemplate(frames=[Frame(0, 0, *_PAGE, 0, 0, 0, 0)])])
+    doc.build(story)
+    return PdfReader(io.BytesIO(buf.getvalue())).pages[0].get_contents().get_data()
+
+
+@pytest.mark.parametrize("read_first", ["left", "right"])
+def test_beside_draws_the_column_that_reads_first_first(read_first):
+    """The page's content holds the title before the caption whichever side the picture is on."""
+    left, right = ("TITLE", "CAPTION") if read_first == "left" else ("CAPTION", "TITLE")
+    stream = _content_stream([Beside([_para(left)], [_para(right)], (100, 200), read_first=read_first)])
+    assert 0 <= stream.index(b"(TITLE)") < stream.index(b"(CAPTION)")
+
+
+def test_breakable_starts_at_the_foot_of_a_page_instead_of_leaving_it_blank():
+    lines = [_para(f"line {i}") for i in range(20)]  # 20 × 12 pt = 240 pt, fits a page of 400
+    cut = lambda width, room: [_para("HEAD"), *lines]  # noqa: E731
+    pages = _pages([Spacer(1, 250), Breakable([_para("HEAD"), *lines], cut, 400)])
+    assert "HEAD" in pages[0] and "line 19" in pages[1]
+
+
+def test_breakable_moves_whole_when_little_room_is_left():
+    lines = [_para(f"line {i}") for i in range(20)]
+    pages = _pages([Spacer(1, 400 * (1 - MOVE_SHARE) + 5), Breakable([_para("HEAD"), *lines],
+                                                                      lambda w, r: [_para("HEAD"), *lines], 400)])
+    assert "HEAD" not in pages[0] and "HEAD" in pages[1] and "line 19" in pages[1]
+
+
+def test_ahead_lets_a_short_section_fill_the_room_a_moved_box_leaves():
+    box = Table([["BOX"]], rowHeights=[300])  # one row: it never splits, like the safety box
+    pages = _pages([Spacer(1, 200), Ahead([box], [[_para("SHORT SECTION")]], 400)])
+    assert "SHORT SECTION" in pages[0] and "BOX" in pages[1]
+
+
+def test_ahead_keeps_the_order_when_the_box_fits():
+    pages = _pages([Ahead([_para("BOX")], [[_para("SHORT SECTION")]], 400)])
+    assert pages[0].index("BOX") < pages[0].index("SHORT SECTION")
+
+
+def test_fitted_box_takes_the_lines_that_fit_but_never_fewer_than_its_least():
+    made = []
+
+    def make(lines: int):
+        made.append(lines)
+        return Spacer(1, lines * 40)
+
+    pages = _pages([Spacer(1, 260), FittedBox(make, 5, 2), _para("AFTER")])  # 140 pt left: 3 lines
+    assert len(pages) == 1 and 3 in made
+    made.clear()
+    pages = _pages([Spacer(1, 340), FittedBox(make, 5, 2), _para("AFTER")])  # 60 pt left: fewer than 2 lines
+    assert len(pages) == 2 and made[-1] == 5

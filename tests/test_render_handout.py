@@ -359,3 +359,122 @@ def _type0(base_font: str, font_file: str | None) -> DictionaryObject:
 def test_type0_fonts_are_judged_by_their_descendant_descriptor(base_font, font_file, embedded, subset):
     assert font_facts(_type0(base_font, font_file)) == {"name": base_font, "subtype": "/Type0", "embedded": embedded,
                                                         "subset": subset}
+
+
+# Density: pages without waste -----------------------------------------------------------------
+
+from density import page_fills  # noqa: E402
+
+MOST_BLANK = 0.25
+"""The most of a page's body, below its last line, that may be left blank (all pages but the last)."""
+MOST_BLANK_BEFORE_A_STEP = 0.40
+"""Large print only: a step starts with its title, its picture and two lines of its instruction, a
+third of a page at 18 pt; a page may end that much short when the next one starts such a step."""
+
+
+@cache
+def fills(routine_id: str, layout_name: str):
+    return page_fills(pdf(routine_id, layout_name), facts(routine_id, layout_name).glyphs, library().get(layout_name))
+
+
+def _starts_a_step(lines: list[str], routine: Routine) -> bool:
+    """Whether a page's first lines are a step's number and title (its first line may be a phase title)."""
+    head = "".join(lines[:4]).replace(" ", "")
+    return any(s.title.replace(" ", "")[:20] in head for s in routine.all_steps)
+
+
+@pytest.mark.parametrize("routine_id,layout_name", CASES)
+def test_no_page_but_the_last_is_more_than_a_quarter_blank(routine_id, layout_name):
+    pages = fills(routine_id, layout_name)
+    routine = routine_of(routine_id)
+    for page, after in zip(pages, pages[1:]):
+        if page.blank <= MOST_BLANK:
+            continue
+        assert layout_name == "handout-large-print" and page.blank <= MOST_BLANK_BEFORE_A_STEP, \
+            f"page {page.number} is {page.blank:.0%} blank"
+        assert _starts_a_step(after.lines, routine), \
+            f"page {page.number} is {page.blank:.0%} blank, and page {after.number} does not start a step: {after.lines[:2]}"
+
+
+@pytest.mark.parametrize("routine_id,layout_name", CASES)
+def test_no_page_ends_with_a_heading_set_in_a_heading_style(routine_id, layout_name):
+    """Read by font: a bold line at a heading style's size, with nothing drawn under it."""
+    for page in fills(routine_id, layout_name)[:-1]:
+        assert not page.last_is_heading, f"page {page.number} ends with the heading '{page.last_line}'"
+
+
+@pytest.mark.parametrize("routine_id,layout_name", CASES)
+def test_no_page_holds_only_a_leftover(routine_id, layout_name):
+    """Never a page of the title alone, the source line alone, or one glossary term."""
+    routine = routine_of(routine_id)
+    squash = lambda t: t.replace(" ", "")  # noqa: E731
+    for page in fills(routine_id, layout_name):
+        body = squash("".join(page.lines))
+        assert body, f"page {page.number} is empty"
+        assert body != squash(routine.title), f"page {page.number} holds only the title"
+        assert not (page.lines[0].startswith("Source:") and all(not l.startswith(("Contact", "Notes")) for l in page.lines)), \
+            f"page {page.number} holds only the source line"
+        terms = [t for t in routine.glossary if squash(f"{t.term}:") in body]
+        others = body
+        for t in terms:
+            others = others.replace(squash(f"{t.term}:{t.definition}"), "")
+        assert not (len(terms) == 1 and squash("Words to know") in others and len(others) < 40), \
+            f"page {page.number} holds one glossary term: {page.lines}"
+
+
+@pytest.mark.parametrize("routine_id,layout_name", [c for c in CASES if c[1] != "handout-large-print"])
+def test_body_text_and_captions_are_10pt_or_more_on_a4_and_letter(routine_id, layout_name):
+    """Captions say where the hands go; nothing in the body of the page is smaller than 10 pt."""
+    layout = library().get(layout_name)
+    h = layout.page.dimensions[1]
+    m = layout.page.margins
+    body = [g for g in facts(routine_id, layout_name).glyphs if m.top <= g.top and g.bottom <= h - m.bottom]
+    small = {(g.page, round(g.size, 1)) for g in body if g.size < 10 - 0.01}
+    assert not small, small
+
+
+@pytest.mark.parametrize("routine_id,layout_name", CASES)
+def test_the_safety_box_moves_whole_unless_it_is_taller_than_a_page(routine_id, layout_name):
+    """On one page when it fits one; over pages under "Safety first (continued)" only when it could not."""
+    routine = routine_of(routine_id)
+    pages = fills(routine_id, layout_name)
+    squash = lambda t: t.replace(" ", "")  # noqa: E731
+    (start,) = [i for i, p in enumerate(pages) if squash("Safety first") in p.lines]
+    box = [start] + [i for i, p in enumerate(pages) if p.lines and p.lines[0] == squash("Safety first (continued)")]
+    assert box == list(range(start, start + len(box))), "the box's pages follow one another"
+    text = "".join("".join(pages[i].lines) for i in box)
+    assert all(squash(line) in text for line in routine.safety.all_lines())
+    if len(box) > 1:  # split only when taller than a page: then it fills the page it starts on
+        spec = library().get(layout_name)
+        h = spec.page.dimensions[1] - spec.page.margins.top - spec.page.margins.bottom
+        assert pages[start].blank < 0.05
+        assert len(box) == 2 or all(pages[i].blank < 0.05 for i in box[:-1])
+        assert sum(1 - pages[i].blank for i in box) * h > h, "the parts together are taller than a page"
+
+
+@pytest.mark.parametrize("routine_id,layout_name", CASES)
+def test_a_step_that_goes_on_over_a_page_starts_with_its_title_picture_and_first_lines(routine_id, layout_name):
+    """The page that holds a step's title holds the start of its instruction and the step's picture."""
+    routine = routine_of(routine_id)
+    pages = fills(routine_id, layout_name)
+    texts = ["".join(p.lines) for p in pages]
+    forms = _picture_pages(pdf(routine_id, layout_name))
+    squash = lambda t: t.replace(" ", "")  # noqa: E731
+    titles = [0] * len(pages)
+    for number, step in enumerate(routine.all_steps, start=1):
+        (page,) = [i for i, t in enumerate(texts) if squash(step.title)[:25] in t]
+        assert squash(step.instruction)[:40] in texts[page], f"step {number}: its instruction starts on another page"
+        titles[page] += 1
+    assert forms == titles, "each step's picture is on the page of its title"
+
+
+def _picture_pages(data: bytes) -> list[int]:
+    """How many body-map pictures each page places."""
+    reader = PdfReader(io.BytesIO(data))
+    out = []
+    for page in reader.pages:
+        xobjects = page.get("/Resources", {}).get("/XObject", {}) or {}
+        contents = page.get_contents()
+        content = contents.get_data() if contents is not None else b""
+        out.append(sum(content.count(f"{name} Do".encode()) for name in xobjects if "bodymap" in name.lower()))
+    return out

@@ -1,4 +1,5 @@
-"""Reusable page pieces: boxes, step number discs, ruled lines, tick boxes.
+"""Reusable page pieces: boxes, step number discs, ruled lines, tick boxes, and the groups that
+keep pages full (:class:`Breakable`, :class:`Ahead`, :class:`FittedBox`, :class:`Gap`).
 
 A box is a one-cell table: ReportLab never splits a single table row, which is
 exactly the guarantee the safety box needs (never broken across pages). A box
@@ -15,13 +16,13 @@ from reportlab.lib.styles import ParagraphStyle
 import weakref
 from collections import OrderedDict
 
-from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import KeepTogether
 from reportlab.platypus.paragraph import textTransformFrags
-from reportlab.platypus.paraparser import ParaParser
 from reportlab.rl_config import _FUZZ
 
 from ..fonts import face_name
+from ..text import WeightKeepingParser
 from ..layout_models import Box
 
 
@@ -85,7 +86,7 @@ class Para(Paragraph):
             key = (text, _style_key(style), self.caseSensitive)
             hit = _PARSED.get(key)
             if hit is None:
-                parser = ParaParser()
+                parser = WeightKeepingParser()
                 parser.caseSensitive = self.caseSensitive
                 cleaned = cleaner(text)
                 parsed_style, parsed, bullet_frags = parser.parse(cleaned, style)
@@ -234,8 +235,9 @@ class ContinuedBox(Flowable):
     (a long personal note, many lines to write on). Nothing is dropped or shortened."""
 
     def __init__(self, title: Flowable | None, more_title: Callable[[], Flowable | None], items: list, box: Box,
-                 width: float, page_height: float):
+                 width: float, page_height: float, move_below: float = 0):
         super().__init__()
+        self.move_below = move_below
         self.title = title
         self.more_title = more_title
         self.items = list(items)
@@ -260,21 +262,25 @@ class ContinuedBox(Flowable):
         inner = self.box_width - 2 * self.box.padding - self.box.accent_bar
         return sum(item.wrap(inner, 1e9)[1] for item in items)
 
-    def _height(self, items: list, aW: float, aH: float) -> float:
+    def _box_height(self, items: list, aW: float, aH: float) -> float:
         return self._make(items).wrap(aW, aH)[1]
 
     def split(self, availWidth, availHeight):
+        """The items that fit here, and a box "(continued)" with the rest; or nothing (the whole
+        box moves on) when less than ``move_below`` is left here and the box fits a page."""
         aW, aH = availWidth, availHeight + _FUZZ
         items = self.items
+        if availHeight < self.move_below:
+            return []
         lo, hi = 0, len(items)  # the most whole items that fit, found by halving: heights only grow
         while lo < hi:
             mid = (lo + hi + 1) // 2
-            if self._height(items[:mid], aW, aH) <= aH:
+            if self._box_height(items[:mid], aW, aH) <= aH:
                 lo = mid
             else:
                 hi = mid - 1
         taken, rest = list(items[:lo]), list(items[lo:])
-        if rest and self._height([rest[0]], aW, self.page_height) > self.page_height:
+        if rest and self._box_height([rest[0]], aW, self.page_height) > self.page_height:
             parts = self._part(taken, rest[0], aW, aH)
             if parts is not None:
                 taken.append(parts[0])
@@ -287,15 +293,19 @@ class ContinuedBox(Flowable):
             if parts is not None:
                 taken.append(parts[0])
                 rest = [*parts[1:], *rest[1:]]
+        if len(rest) == 1 and len(taken) > 1 and self._box_height(rest, aW, self.page_height) < self.page_height / 4:
+            rest.insert(0, taken.pop())  # one short item alone under "(continued)" reads as a leftover
         if not taken:
             return []  # not even the first item fits here: the whole box goes on the next page
         if rest and self._content_height(rest) >= self._content_height(self.items) - _FUZZ:
             return []  # an item that would not break for real: never go on without end
         first = self._make(taken)
+        if hasattr(self, "_outline"):
+            first._outline = self._outline
         if not rest:
             return [first]
         return [first, ContinuedBox(self.more_title(), self.more_title, rest, self.box, self.box_width,
-                                    self.page_height)]
+                                    self.page_height, self.move_below)]
 
     def _part(self, taken: list, item: Flowable, aW: float, aH: float, lone_lines: bool = False) -> list | None:
         """``item`` broken into parts, the first filling what ``taken`` leaves of ``aH``; None when it cannot be.
@@ -307,7 +317,7 @@ class ContinuedBox(Flowable):
             style.allowWidows = style.allowOrphans = 1
         try:
             inner = self.box_width - 2 * self.box.padding - self.box.accent_bar
-            room = aH - self._height(taken, aW, aH)
+            room = aH - self._box_height(taken, aW, aH)
             for _ in range(8):  # cell spacing the item does not know about: ask again for a little less
                 if room <= 0:
                     return None
@@ -316,7 +326,7 @@ class ContinuedBox(Flowable):
                     return None
                 if len(parts) > 1 and self._content_height(parts[1:]) >= self._content_height([item]) - _FUZZ:
                     return None  # a break that leaves as much as before (a table row that would not split)
-                over = self._height([*taken, parts[0]], aW, aH) - aH
+                over = self._box_height([*taken, parts[0]], aW, aH) - aH
                 if over <= 0 and len(parts) > 1:
                     return parts
                 room = min(room, parts[0].wrap(inner, room)[1]) - max(over, 0.5)
@@ -338,3 +348,178 @@ def bullet(text_markup: str, style: ParagraphStyle, bullet_char: str = "•") ->
         bulletFontName=style.fontName, bulletFontSize=style.fontSize,
     )
     return Para(text_markup, hanging, bulletText=bullet_char)
+
+
+MOVE_SHARE = 0.15
+"""A part of the body frame's height past which a breakable group starts on the page it reaches
+rather than moving whole to the next: moving it would leave that much of a page blank."""
+
+
+def _opened(flowables: list) -> list:
+    """``flowables`` with kept-together groups opened: known to fit where they stand, they are
+    placed as they are (a group asks to be split whenever it is placed)."""
+    return [g for f in flowables for g in (_opened(f._content) if isinstance(f, KeepTogether) else [f])]
+
+
+def first_of(flowable):
+    """The flowable a group starts with, as a frame meets it."""
+    while isinstance(flowable, KeepTogether) and flowable._content:
+        flowable = flowable._content[0]
+    return flowable
+
+
+def stack_height(flowables: list, width: float, at_top: bool = False) -> float:
+    """Height ``flowables`` take in a frame, spaces between them merged as a frame merges them, and
+    the first one's space before counted unless it starts at the top of a page."""
+    total, after = 0.0, 0.0
+    for i, f in enumerate(_opened(flowables)):
+        h = f.wrap(width, 0xFFFFFFF)[1]
+        if h <= _FUZZ:
+            continue
+        if i or not at_top:
+            total += max(f.getSpaceBefore() - after, 0)
+        after = f.getSpaceAfter()
+        total += h + after
+    return total - after
+
+
+FILL_SHARE = 0.25
+"""The room (a part of the body frame's height) that a section may start in and run on from,
+rather than being left blank."""
+
+
+class Breakable(KeepTogether):
+    """A group kept on one page when it fits there; otherwise, when moving it on would leave more
+    than :data:`MOVE_SHARE` of a page blank, it is cut where ``pieces`` says (a step: heading,
+    picture and first lines here, the rest on the next page).
+
+    ``pieces(width, height)`` gives the flowables to place instead, the first ones fitting in
+    ``height``, or None when no cut leaves something readable on this page."""
+
+    def __init__(self, flowables: list, pieces: Callable[[float, float], list | None], frame_height: float):
+        super().__init__(_opened(flowables))
+        self.pieces = pieces
+        self.frame_height = frame_height
+
+    def split(self, aW, aH):
+        at_top = bool(getattr(getattr(self, "_frame", None), "_atTop", False))
+        if stack_height(self._content, aW, at_top) <= aH + _FUZZ:
+            return list(self._content)
+        if aH > self.frame_height * MOVE_SHARE:
+            cut = self.pieces(aW, aH)
+            if cut:
+                return cut
+        return super().split(aW, aH)
+
+
+class Ahead(KeepTogether):
+    """``first`` where it stands when it fits there; when it must move to the next page whole, the
+    short ``then`` that fits in the room it leaves goes first, so the page is not left half empty.
+
+    Used for the safety box after the title: it still comes before the steps, on the next page."""
+
+    def __init__(self, first: list, then: list[list], frame_height: float):
+        super().__init__([*first, *(f for group in then for f in group)])
+        self.frame_height = frame_height
+        self.first = first
+        self.then = then
+
+    def split(self, aW, aH):
+        rest = [f for group in self.then for f in group]
+        if stack_height(self.first, aW) <= aH + _FUZZ:
+            return [*self.first, *rest]
+        if getattr(getattr(self, "_frame", None), "_atTop", False):
+            return super().split(aW, aH)
+        ahead: list = []
+        for group in self.then:
+            if stack_height([*ahead, *group], aW) > aH:
+                break
+            ahead.extend(group)
+        if not ahead and aH > self.frame_height * FILL_SHARE:
+            # No short section fits whole: the first one starts here and runs on (its table breaks
+            # between rows), and the box follows it.
+            lead, *more = self.then[0]
+            if isinstance(lead, KeepTogether):
+                lead._frame = getattr(self, "_frame", None)
+                start = lead.splitOn(self.canv, aW, aH)
+            else:
+                start = [lead]
+            after = [Ahead(self.first, self.then[1:], self.frame_height)] if self.then[1:] else self.first
+            return [*start, *more, *after]
+        if not ahead:
+            return super().split(aW, aH)
+        return [*_opened(ahead), *self.first, *rest[len(ahead):]]
+
+
+class Beside(Flowable):
+    """Two columns side by side, top-aligned, drawn in reading order whichever side each is on.
+
+    A table draws its cells left to right, so a picture on the left would come before the step
+    title in the page's content, and text extracted from the PDF (a screen reader, a copy and
+    paste) would read the caption first."""
+
+    def __init__(self, left: list, right: list, widths: tuple[float, float], read_first: str = "left"):
+        super().__init__()
+        self.cols = [_column(left, widths[0]), _column(right, widths[1])]
+        self.widths = widths
+        self.read_first = read_first
+
+    def wrap(self, availWidth, availHeight):
+        heights = [c.wrap(w, availHeight)[1] for c, w in zip(self.cols, self.widths)]
+        self.width, self.height = sum(self.widths), max(heights)
+        return self.width, self.height
+
+    def draw(self):
+        order = (0, 1) if self.read_first == "left" else (1, 0)
+        for i in order:
+            col = self.cols[i]
+            x = 0 if i == 0 else self.widths[0]
+            col.drawOn(self.canv, x, self.height - col._height)
+
+
+def _column(content: list, width: float) -> Table:
+    t = Table([[content]], colWidths=[width])
+    t.setStyle(cell_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                           ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
+                           ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+    return t
+
+
+class FittedBox(Flowable):
+    """Room to write, as much as the page has: a box of ruled lines that, when it does not fit
+    whole where it stands, takes the lines that fit (never fewer than ``least``) rather than
+    moving to a page of its own."""
+
+    def __init__(self, make: Callable[[int], Flowable], most: int, least: int):
+        super().__init__()
+        self.make = make
+        self.most = most
+        self.least = min(least, most)
+        self._box: Flowable | None = None
+
+    def wrap(self, availWidth, availHeight):
+        self._box = self.make(self.most)
+        self.width, self.height = self._box.wrap(availWidth, availHeight)
+        return self.width, self.height
+
+    def draw(self):
+        assert self._box is not None
+        self._box.drawOn(self.canv, 0, 0)
+
+    def split(self, availWidth, availHeight):
+        for lines in range(self.most - 1, self.least - 1, -1):
+            box = self.make(lines)
+            if box.wrap(availWidth, availHeight)[1] <= availHeight + _FUZZ:
+                box._outline = getattr(self, "_outline", None)
+                return [box]
+        return []
+
+
+class Gap(Spacer):
+    """Space between sections or steps, dropped at the top of a page: there it would only push
+    the page's first heading down."""
+
+    def wrap(self, availWidth, availHeight):
+        if getattr(getattr(self, "_frame", None), "_atTop", False):
+            return availWidth, 0
+        return super().wrap(availWidth, availHeight)

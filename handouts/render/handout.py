@@ -8,14 +8,17 @@ without code changes — except the safety box, which layouts cannot drop.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from reportlab.lib.colors import HexColor
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer, Table
 from reportlab.platypus.doctemplate import LayoutError
-from reportlab.platypus.flowables import KeepTogether, _listWrapOn
+from reportlab.platypus.flowables import KeepTogether
 
 from .. import images
 from ..errors import HandoutsError, Problem, display_path
@@ -29,14 +32,17 @@ from ..models import (
     Routine,
     Step,
 )
+from .. import labels
 from ..styles import paragraph_styles
 from ..text import markup, markup_once
 from ..units import MM
 from . import pictures
-from .flowables import ContinuedBox, Para, RuledLines, StepDisc, TickBox, boxed, bullet, cell_style, table
+from .flowables import (MOVE_SHARE, Ahead, Beside, Breakable, ContinuedBox, FittedBox, Gap, Para, RuledLines, StepDisc,
+                        TickBox, boxed, bullet, cell_style, first_of, stack_height, table)
+from .qr import QRFlowable, min_size_for
 from .page import Decoration, decorated_canvas
 
-AUDIENCE_WORDS = {"self": "Do it yourself", "partner": "With a partner", "clinician": "For clinicians"}
+AUDIENCE_WORDS = labels.AUDIENCE
 
 
 @dataclass
@@ -58,6 +64,8 @@ class HandoutRenderer:
         self.r = data.routine
         self.layout = data.layout
         self.styles = paragraph_styles(data.layout)
+        self.styles["caption_side"] = ParagraphStyle("caption_side", parent=self.styles["caption"], alignment=TA_LEFT,
+                                                     spaceAfter=self.styles["body"].spaceAfter)
         w, h = data.layout.page.dimensions
         m = data.layout.page.margins
         self.page_size = (w, h)
@@ -85,26 +93,31 @@ class HandoutRenderer:
         return [bullet(markup(t), self.styles[style]) for t in items]
 
     def box(self, name: str, title: str, body: list) -> list:
-        """The layout's box around ``body``. A box that fits a page is never cut by a page
-        break: it moves to the next page whole. One taller than a page fills the page it
-        starts on and goes on in boxes titled "(continued)", so nothing is left out and no
-        page is left half empty before it."""
+        """The layout's box around ``body``.
+
+        The safety box moves whole to the next page when it fits on one page, and continues
+        under "(continued)" only when it is taller than a page: it is read as one. Other boxes
+        (tips, words to know) break like text when the page they reach has room for their start,
+        going on under "(continued)", so no page is left a quarter empty before them; a box
+        taller than a page fills the page it starts on. Nothing is left out."""
         spec = self.layout.boxes.get(name)
         if spec is None:
-            return [self.p(title, "h2"), *body]
+            return [self.h2(title), *body]
         gap = Spacer(1, self.styles["body"].fontSize * 0.8)
         whole = boxed([self.p(title, spec.title_style), *body], spec, self.width)
-        if whole.wrap(self.width, self.height)[1] <= self.height:
-            return [whole, gap]
-        return [ContinuedBox(self.p(title, spec.title_style), lambda: self.p(f"{title} (continued)", spec.title_style),
-                             body, spec, self.width, self.height), gap]
+        fits = whole.wrap(self.width, self.height)[1] <= self.height
+        if fits and name in WHOLE_BOXES:
+            return [_outlined(whole, title), gap]
+        # Other boxes that fit a page break like text when the page they reach has room for their
+        # start: moving them whole would leave that room blank.
+        return [_outlined(ContinuedBox(self.p(title, spec.title_style),
+                                       lambda: self.p(f"{title} (continued)", spec.title_style), body, spec, self.width,
+                                       self.height, move_below=self.height * MOVE_SHARE if fits else 0), title),
+                gap]
 
     def stack_height(self, flowables: list, width: float | None = None) -> float:
         """Height of ``flowables`` one under the other (kept-together groups opened), as a frame stacks them."""
-        flat: list = []
-        for f in flowables:
-            flat.extend(f._content if isinstance(f, KeepTogether) else [f])
-        return _listWrapOn(flat, width or self.width, None)[1]
+        return stack_height(flowables, width or self.width, at_top=True)
 
     def splittable(self, t: Table, width: float | None = None) -> Table:
         """``t``, allowed to break inside a row when one of its rows is taller than a page
@@ -114,8 +127,17 @@ class HandoutRenderer:
             t.splitInRow = 1
         return t
 
+    def headed(self, heading: list, table: Table) -> Breakable:
+        """A heading and the table under it, kept on one page when they fit; otherwise the table
+        breaks between rows, the heading staying with at least its first row."""
+        def pieces(width: float, room: float) -> list | None:
+            table.wrap(width, self.height)
+            first_row = (table._rowHeights or [0])[0]
+            return [*heading, table] if self.stack_height(heading, width) + first_row <= room else None
+        return Breakable([*heading, table], pieces, self.height)
+
     def h2(self, text: str) -> Paragraph:
-        return self.p(text, "h2")
+        return _outlined(self.p(text, "h2"), text)
 
     # ------------------------------------------------------------------ sections
 
@@ -123,7 +145,7 @@ class HandoutRenderer:
         r = self.r
         facts = [AUDIENCE_WORDS[r.audience.value], f"Time: {r.time.text}"]
         block = [
-            self.p(r.title, "title"),
+            _outlined(self.p(r.title, "title"), r.title),
             self.p(r.summary, "subtitle"),
             self.pm(" · ".join(markup(f) for f in facts), "label"),
         ]
@@ -174,6 +196,8 @@ class HandoutRenderer:
         if r.setup:
             rows.append([self.pm("<b>Get ready</b>", "body"), self.bullets(r.setup)])
         key_w = min(max(28 * MM, label.fontSize * 7), self.width * 0.4)
+        for url, name in self.routine_links():
+            rows.append([self.pm(f"<b>{markup(name)}</b>", "body"), self.link(url, self.width - key_w - 6)])
         table = Table(rows, colWidths=[key_w, self.width - key_w])
         table.setStyle(cell_style([
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -183,12 +207,13 @@ class HandoutRenderer:
             ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
             ("LINEBELOW", (0, 0), (-1, -2), 0.4, HexColor(self.brand.light)),
         ]))
-        return [self.h2("What you need"), self.splittable(table), Spacer(1, 4)]
+        table.splitInRow = 1  # a long list of things to get ready may go on over the page
+        return [self.headed([self.h2(labels.WHAT_YOU_NEED)], table), Spacer(1, 4)]
 
     def section_assessment(self) -> list:
         if not self.r.assessment:
             return []
-        out: list = [self.h2("Before you start: assess")]
+        out: list = [self.h2(labels.ASSESSMENT)]
         for item in self.r.assessment:
             out.append(bullet(f"<b>{markup(item.question)}</b>", self.styles["bullet"]))
             if item.look_for:
@@ -200,33 +225,36 @@ class HandoutRenderer:
         s = self.r.safety
         groups: list[list] = []
         if s.cautions:
-            groups.append([self.pm("<b>Take care</b>", "box_body"), *self.bullets(s.cautions)])
+            groups.append([self.pm(f"<b>{markup(labels.CAUTIONS)}</b>", "box_body"), *self.bullets(s.cautions)])
         if s.red_flags:
-            groups.append([self.pm("<b>Stop and seek care if…</b>", "box_body"), *self.bullets(s.red_flags)])
+            groups.append([self.pm(f"<b>{markup(labels.RED_FLAGS)}</b>", "box_body"), *self.bullets(s.red_flags)])
         if s.contraindications:
-            groups.append([self.pm("<b>Do not do this routine if…</b>", "box_body"), *self.bullets(s.contraindications)])
+            groups.append([self.pm(f"<b>{markup(labels.CONTRAINDICATIONS)}</b>", "box_body"), *self.bullets(s.contraindications)])
         if s.seek_care:
-            groups.append([self.pm(f"<b>See a doctor:</b> {markup(s.seek_care)}", "box_body")])
-        return self.box("safety", "Safety first", [f for g in groups for f in g])
+            groups.append([self.pm(f"<b>{markup(labels.SEEK_CARE)}:</b> {markup(s.seek_care)}", "box_body")])
+        return self.box("safety", labels.SAFETY, [f for g in groups for f in g])
 
     def section_steps(self) -> list:
         """Numbered steps; each heading (section, phase) travels with the step after it.
 
+        A step is kept on one page when it fits there; otherwise, rather than leave the foot of
+        the page blank, it starts there with its picture and first lines (:meth:`cut_step`).
+
         ReportLab's keepWithNext does not join a paragraph to a KeepTogether or
         table, so the headings are grouped with their first step explicitly."""
         out: list = []
-        pending: list = [self.h2("Steps")]
+        pending: list = [self.h2(labels.STEPS)]
         number = 0
         for phase, steps in self.r.grouped_steps():
             if phase is not None:
-                pending.append(self.p(phase.title, "phase"))
+                pending.append(_outlined(self.p(phase.title, "phase"), phase.title, 1))
                 if phase.purpose:
                     pending.append(self.p(phase.purpose, "body"))
             for step in steps:
                 number += 1
                 block = self.step_block(number, step)
                 if self.stack_height([*pending, block]) <= self.height:
-                    placed = [KeepTogether([*pending, block]) if pending else block]
+                    placed = [Breakable([*pending, block], self.cut_step(pending, number, step), self.height)]
                 else:
                     placed = self.tall_step(pending, number, step)
                 out.extend(_tagged(placed, f"step {number} ('{step.title}')"))
@@ -258,28 +286,32 @@ class HandoutRenderer:
         table.setStyle(cell_style([*commands, *spans]))
         table.wrap(inner, self.height)
         if max(table._rowHeights) <= self.height / 3:
-            return self.box("hand_use", "Using your hands", [table])
+            return self.box("hand_use", labels.HAND_TIPS, [table])
         # A tip that with the box's title and padding may not fit a page (large text in a narrow
         # box): each picture above its tip, so the box breaks between tips and inside a tip's text.
         body = [cell for row in rows for cell in row if cell != ""]
-        return self.box("hand_use", "Using your hands", body)
+        return self.box("hand_use", labels.HAND_TIPS, body)
 
     def section_tips(self) -> list:
         if not self.r.tips:
             return []
-        return self.box("tip", "Good to know", self.bullets(self.r.tips))
+        return self.box("tip", labels.TIPS, self.bullets(self.r.tips))
 
     def section_glossary(self) -> list:
         if not self.r.glossary:
             return []
         body = [self.pm(f"<b>{markup(t.term)}:</b> {markup(t.definition)}", "box_body") for t in self.r.glossary]
-        return self.box("glossary", "Words to know", body)
+        return self.box("glossary", labels.GLOSSARY, body)
 
     def section_tracking_log(self) -> list:
-        per_day = 1
-        for step in self.r.all_steps:
-            if step.dosage and step.dosage.times_per_day:
-                per_day = max(per_day, int(step.dosage.times_per_day.high))
+        """A tick log sized by the routine's own dosage: one row per practice a day, its frequency
+        in words. Left out when no step says how often (the handout never guesses), and on
+        clinician handouts unless the layout asks for it (``tracking_log: always``)."""
+        often = practice_frequency(self.r)
+        wanted = self.layout.tracking_log
+        if wanted == "never" or (wanted == "auto" and (often is None or self.r.audience.value == "clinician")):
+            return []
+        per_day = often.per_day if often else 1
         days = self.layout.tracking_days
         body_style = self.styles["body"]
         side = body_style.fontSize * 1.1
@@ -293,10 +325,10 @@ class HandoutRenderer:
         tables: list = []
         for start in range(1, days + 1, per_row):
             numbers = range(start, min(start + per_row, days + 1))
-            header = [self.pm("<b>Day</b>", "small")] + [self.pm(f"<b>{d}</b>", "small") for d in numbers]
+            header = [self.pm(f"<b>{markup(labels.DAY)}</b>", "small")] + [self.pm(f"<b>{d}</b>", "small") for d in numbers]
             rows = [header]
             for t in range(per_day):
-                label = "Done" if per_day == 1 else f"Time {t + 1}"
+                label = labels.DONE if per_day == 1 else labels.TIME_N.format(n=t + 1)
                 rows.append([self.p(label, "small")] + [TickBox(side, self.brand.muted) for _ in numbers])
             table = Table(rows, colWidths=[first] + [col] * len(numbers),
                           hAlign="CENTER" if per_row == days else "LEFT")
@@ -309,9 +341,8 @@ class HandoutRenderer:
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
             ]))
             tables += [Spacer(1, 6), table] if tables else [table]
-        often = "once a day" if per_day == 1 else f"{per_day} times a day"
-        intro = self.p(f"Tick a box each time you do the routine ({often}).", "body")
-        return [KeepTogether([self.h2("Track your practice"), intro, *tables]), Spacer(1, 8)]
+        intro = self.p(labels.tracking_intro_for(often.words if often else None), "body")
+        return [KeepTogether([self.h2(labels.TRACKING), intro, *tables]), Spacer(1, 8)]
 
     def section_notes(self) -> list:
         note = self.data.personal.note
@@ -320,7 +351,15 @@ class HandoutRenderer:
         else:
             spacing = self.styles["body"].leading * 1.6
             body = [Spacer(1, 4), RuledLines(self.layout.notes_lines, spacing, self.brand.muted)]
-        return self.box("notes", "Notes", body)
+            spec = self.layout.boxes.get("notes")
+            if spec is not None and self.layout.notes_lines:
+                def make(lines: int):
+                    return boxed([self.p(labels.NOTES, spec.title_style), Spacer(1, 4),
+                                  RuledLines(lines, spacing, self.brand.muted)], spec, self.width)
+                if make(self.layout.notes_lines).wrap(self.width, self.height)[1] <= self.height:
+                    return [_outlined(FittedBox(make, self.layout.notes_lines, MIN_NOTES_LINES), labels.NOTES),
+                            Spacer(1, self.styles["body"].fontSize * 0.8)]
+        return self.box("notes", labels.NOTES, body)
 
     def section_legend(self) -> list:
         used = []
@@ -354,7 +393,36 @@ class HandoutRenderer:
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
         ]))
-        return [KeepTogether([self.h2("What the pictures mean"), table]), Spacer(1, 6)]
+        return [self.headed([self.h2(labels.LEGEND)], table), Spacer(1, 6)]
+
+    def routine_links(self) -> list[tuple[str, str]]:
+        """The routine's own web addresses with their labels, as printed beside their QR codes."""
+        r = self.r
+        return [(url, name) for url, name in ((r.video_url, labels.VIDEO), (r.web_url, labels.WEB)) if url]
+
+    def link(self, url: str, width: float, name: str = "") -> Table:
+        """A QR code with the short link beside it, for a reader with or without a phone camera."""
+        size = max(min_size_for(url), min(self.styles["body"].leading * 3, width * 0.4))
+        short = re.sub(r"^https?://", "", url).rstrip("/")
+        words = self.pm((f"<b>{markup(name)}</b><br/>" if name else "") + markup(short), "label")
+        t = Table([[QRFlowable(url, size), words]], colWidths=[size + 6, max(width - size - 6, 1)], hAlign="LEFT")
+        t.setStyle(cell_style([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 2),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]))
+        return t
+
+    def contact_block(self) -> list:
+        """The clinic's name and contact details, for layouts whose running lines leave them out
+        (large print keeps to one short item each side); every handout says how to reach the clinic."""
+        clinic = self.data.clinic
+        running = [t for part in (self.layout.header, self.layout.footer) if part is not None
+                   for t in (part.left, part.right) if t]
+        if clinic is None or not clinic.contact_lines() or any("{contact}" in t for t in running):
+            return []
+        lines = [f"<b>{markup(clinic.name)}</b>"] + [markup(x) for x in clinic.contact_lines()]
+        return [KeepTogether([_outlined(self.pm(f"<b>{markup(labels.CONTACT)}</b>", "box_title"), labels.CONTACT),
+                              self.pm("<br/>".join(lines), "body")]),
+                Spacer(1, 6)]
 
     def section_source(self) -> list:
         src = self.r.source
@@ -368,10 +436,11 @@ class HandoutRenderer:
             text += f" {src.url}"
         if src.note:
             text += f" {src.note}"
-        out = [Spacer(1, 6), self.p(text, "small")]
-        if self.r.video_url:
-            out.append(self.p(f"Video: {self.r.video_url}", "small"))
-        return out
+        out = [*self.contact_block(), Spacer(1, 6), self.p(text, "small")]
+        if Section.what_you_need not in self.layout.sections:
+            out[-1:-1] = [self.link(url, self.width, name) for url, name in self.routine_links()]
+        # The source line never has a page to itself: with the contact details it is one block.
+        return [KeepTogether(out)] if len(out) > 2 else out
 
     # ------------------------------------------------------------------ steps
 
@@ -397,30 +466,37 @@ class HandoutRenderer:
             ("TOPPADDING", (0, 0), (-1, -1), 0),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
         ]))
-        text: list = [head, self.p(step.instruction, "body")]
+        phased = any(phase is not None for phase, _ in self.r.grouped_steps())
+        text: list = [_outlined(head, f"{number}. {step.title}", 2 if phased else 1)]
+        caption = pictures.caption_text(step)
+        if caption and self.layout.illustrations.position != "above":
+            # Beside the picture, the caption (where the hands go) reads after the title at the text's
+            # width; under a narrow picture it ran to seven lines and set the step's height.
+            text.append(self.p(caption, "caption_side"))
+        instruction = self.p(step.instruction, "body")
+        instruction._instruction = True
+        text.append(instruction)
         text.extend(self.bullets(step.actions))
         facts = self.step_facts(step)
         if facts:
             text.append(self.pm(facts, "label"))
         if step.caution:
             text.append(self.pm(f"<b>Caution:</b> {markup(step.caution)}", "caution"))
+        if step.video_url:
+            text.append(self.link(step.video_url, text_w, labels.STEP_VIDEO))
         return text
 
-    def beside(self, picture, text: list) -> Table:
+    def beside(self, picture, text: list) -> Beside:
         """The picture and a column of text side by side, in the layout's order."""
         ill = self.layout.illustrations
         text_w = self.text_width()
-        cols = [[picture, text]] if ill.position == "left" else [[text, picture]]
-        widths = [ill.width + PICTURE_GAP, text_w] if ill.position == "left" else [text_w, ill.width + PICTURE_GAP]
-        t = Table(cols, colWidths=widths)
-        t.setStyle(cell_style([
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ("TOPPADDING", (0, 0), (-1, -1), 0),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-        ]))
-        return t
+        if ill.position == "left":
+            both = Beside([picture], text, (ill.width + PICTURE_GAP, text_w), read_first="right")
+        else:
+            both = Beside(text, [picture], (text_w, ill.width + PICTURE_GAP), read_first="left")
+        if hasattr(text[0], "_outline"):
+            both._outline = text[0]._outline
+        return both
 
     def step_block(self, number: int, step: Step):
         """One step, kept on one page: text alone, under its picture, or beside it."""
@@ -464,6 +540,72 @@ class HandoutRenderer:
         kept = [KeepTogether(lead)] if self.stack_height(lead) <= self.height else lead
         return kept + rest
 
+    def cut_before(self, before: list, last: list):
+        """How the section before ``last`` (the source line) breaks so that ``last`` shares a page
+        with its end: the notes box takes fewer lines, a box goes on "(continued)"."""
+        def pieces(width: float, room: float) -> list | None:
+            head, *between = before
+            if not hasattr(head, "split") or isinstance(head, KeepTogether):
+                return [*before, *last] if isinstance(last[0], KeepTogether) and \
+                    self.stack_height(before, width) <= room else None
+            left = room - self.stack_height([*between, *last], width)
+            parts = head.split(width, left) if left > 0 else []
+            if parts:
+                return [*parts, *between, *last]
+            if not isinstance(last[0], KeepTogether):
+                return None
+            # The source with the clinic's contact: a page of its own is not a leftover.
+            if self.stack_height(before, width) <= room:
+                return [*before, *last]
+            parts = head.split(width, room)
+            return [*parts, *(f for f in between if type(f) is not Spacer), *last] if parts else None
+        return pieces
+
+    def cut_step(self, pending: list, number: int, step: Step):
+        """How a step that fits a page is cut when the page it reaches has room for its start but
+        not for all of it: heading, picture and first lines there, the rest at full width after.
+
+        Moving it whole would leave the bottom of that page blank."""
+        def pieces(width: float, room: float) -> list | None:
+            cut = start(width, room)
+            if cut is None and pending and pending[-1].style.name == "body" and self.stack_height(pending, width) <= room:
+                # A phase's title and purpose end this page (with a line of text, not a heading);
+                # its first step opens the next.
+                return [*pending, Breakable([self.step_block(number, step)], self.cut_step([], number, step),
+                                            self.height)]
+            return cut
+
+        def start(width: float, room: float) -> list | None:
+            ill = self.layout.illustrations
+            text = self.step_text(number, step)
+            instruction = next(i for i, f in enumerate(text) if getattr(f, "_instruction", False))
+            if ill.position in ("left", "right"):
+                picture = self.step_picture(step)
+                tall = self.stack_height([picture], ill.width + PICTURE_GAP)
+                side, rest = text[:instruction], text[instruction:]
+                while rest and self.stack_height([*side, rest[0]], self.text_width()) <= tall:
+                    side.append(rest.pop(0))
+                lead = [*pending, self.beside(picture, side)]
+                if not rest:
+                    return None
+                if len(side) > instruction:
+                    return [*lead, *rest] if self.stack_height(lead, width) <= room else None
+            else:
+                lead = [*pending, *text[:instruction]]
+                if ill.position == "above":
+                    lead[len(pending) + 1:len(pending) + 1] = [Spacer(1, 4), self.step_picture(step), Spacer(1, 6)]
+                rest = text[instruction:]
+            # The instruction's first lines stay with the picture; the rest follows on the next page.
+            first, *after = rest
+            left = room - self.stack_height(lead, width)
+            parts = first.split(width, left) if left > 0 else []
+            if len(parts) == 2 and self.stack_height([*lead, parts[0]], width) <= room:
+                return [*lead, *parts, *after]
+            if after and self.stack_height([*lead, first], width) <= room:
+                return [*lead, first, *after]
+            return None
+        return pieces
+
     def picture_parts(self, picture) -> list:
         """A step's picture as one piece when it fits a page; otherwise its drawing, pictograms and
         caption one under the other, so a long caption in large text goes on to the next page."""
@@ -496,18 +638,60 @@ class HandoutRenderer:
         ill = self.layout.illustrations
         beside = self.width if ill.position == "above" else None
         return pictures.step_picture(step, ill.width, ill.height, self.brand, self.styles["caption"], ill.pictograms,
-                                     beside_width=beside, base_file=self.data.base_file, user_images=ill.user_images)
+                                     beside_width=beside, base_file=self.data.base_file, user_images=ill.user_images,
+                                     routine=self.r, with_caption=ill.position == "above")
 
     # ------------------------------------------------------------------ document
 
     SECTION_BUILDERS: dict[Section, str] = {s: f"section_{s.value}" for s in Section}
 
     def story(self) -> list:
-        out: list = []
+        built: list[tuple[Section, list]] = []
         for section in self.layout.sections:
             builder: Callable[[], list] = getattr(self, self.SECTION_BUILDERS[section])
-            out.extend(_tagged(builder(), SECTION_NAMES[section]))
-        return out
+            flowables = _tagged(builder(), SECTION_NAMES[section])
+            if flowables:
+                built.append((section, flowables))
+        return self.arranged(built)
+
+    FILLERS = (Section.what_you_need, Section.assessment, Section.legend, Section.hand_tips, Section.personal)
+    """Sections short enough to fill the room a safety box leaves when it moves to the next page."""
+
+    def arranged(self, built: list[tuple[Section, list]]) -> list:
+        """The sections one after the other, with two rules against near-empty pages.
+
+        A safety box that fits a page but not the room left under the title moves to the next page
+        whole, and the short sections after it (what you need, the legend) that fit that room come
+        first, so the first page is never the title alone; the safety box still comes before the
+        steps. The source line stays with the section before it, so it never has a page to itself."""
+        out: list = []
+        i = 0
+        while i < len(built):
+            section, flowables = built[i]
+            if section is Section.safety and not any(isinstance(f, ContinuedBox) for f in flowables):
+                then = []
+                while i + 1 < len(built) and built[i + 1][0] in self.FILLERS:
+                    i += 1
+                    then.append(built[i][1])
+                out.extend(_tagged([Ahead(flowables, then, self.height)], SECTION_NAMES[section]) if then else flowables)
+            elif section is Section.source and out:
+                tail = []
+                while out and isinstance(out[-1], Spacer):
+                    tail.insert(0, out.pop())
+                if out and self.stack_height([out[-1], *tail, *flowables]) <= self.height:
+                    tail.insert(0, out.pop())
+                    out.append(_tagged([Breakable([*tail, *flowables], self.cut_before(tail, flowables), self.height)],
+                                       SECTION_NAMES[section])[0])
+                else:
+                    out.extend([*tail, *flowables])
+            else:
+                out.extend(flowables)
+            i += 1
+        # A gap before a heading that brings its own space above is not added to it; one at the
+        # top of a page is dropped.
+        return [Gap(f.width, f.height) if type(f) is Spacer and f.height < self.height * GAP_SHARE else f
+                for f, after in zip(out, [*out[1:], None])
+                if not (type(f) is Spacer and after is not None and first_of(after).getSpaceBefore() >= f.height)]
 
     def did_not_fit(self, part: str) -> Problem:
         """What a page of this layout could not hold, named for the person who can shorten it."""
@@ -564,6 +748,17 @@ class HandoutRenderer:
         return buf.getvalue()
 
 
+GAP_SHARE = 0.1
+"""Space between parts, as a part of the frame's height, up to which it is a gap (dropped at the top
+of a page); the renderer's gaps are a few points."""
+
+MIN_NOTES_LINES = 2
+"""Ruled lines the notes box keeps when it takes only the room a page has left."""
+
+WHOLE_BOXES = ("safety", "personal")
+"""Boxes moved whole to the next page when they fit a page: the safety box is read as one."""
+
+
 SECTION_NAMES: dict[Section, str] = {
     Section.title: "the title",
     Section.personal: "the personal details",
@@ -583,6 +778,49 @@ SECTION_NAMES: dict[Section, str] = {
 """How a message names each section, should a page not hold it."""
 
 
+@dataclass(frozen=True)
+class Frequency:
+    """How often the routine says to practise, as its dosages give it."""
+
+    per_day: int
+    """Rows in the tick log: the most times a day any step asks for (1 when only days are given)."""
+    words: str
+    """The frequency as the routine says it: '2-3 times a day, 5 days a week'."""
+
+
+def practice_frequency(routine: Routine) -> Frequency | None:
+    """The routine's own frequency, from the steps' dosages (the largest given); None when no step
+    says how often, so that no handout prints a frequency the routine does not give."""
+    per_day = per_week = None
+    for step in routine.all_steps:
+        d = step.dosage
+        if d is None:
+            continue
+        if d.times_per_day and (per_day is None or d.times_per_day.high > per_day.high):
+            per_day = d.times_per_day
+        if d.days_per_week and (per_week is None or d.days_per_week.high > per_week.high):
+            per_week = d.days_per_week
+    if per_day is None and per_week is None:
+        return None
+    parts = []
+    if per_day is not None:
+        parts.append(labels.ONCE_A_DAY if per_day.text == "1" else labels.TIMES_A_DAY.format(n=per_day.text))
+    if per_week is not None:
+        parts.append(labels.DAYS_A_WEEK.format(n=per_week.text))
+    rows = max(1, min(int(per_day.high), MAX_TRACKING_ROWS)) if per_day is not None else 1
+    return Frequency(rows, ", ".join(parts))
+
+
+MAX_TRACKING_ROWS = 12
+"""Rows of tick boxes a day, whatever a dosage says: beyond this the log would not fit a page."""
+
+
+def _outlined(flowable, title: str, level: int = 0):
+    """``flowable``, marked as the start of an outline entry (a bookmark) named ``title``."""
+    flowable._outline = (title, level)
+    return flowable
+
+
 def _tagged(flowables: list, part: str) -> list:
     """``flowables`` marked as belonging to ``part`` (kept-together groups and their content too),
     unless a finer part (one step) marked them already."""
@@ -595,7 +833,7 @@ def _tagged(flowables: list, part: str) -> list:
 
 
 MAX_PAGES = 500
-"""Pages one handout may run to. The longest shipped handout has 24; a layout with every bound
+"""Pages one handout may run to. The longest shipped handout has 19; a layout with every bound
 at its limit at once (ten lines a page, the largest gaps) makes under 300 of the longest routine.
 Past this, a part is being moved on from page to page without being placed: stop, and say so,
 rather than write pages without end."""
@@ -615,6 +853,14 @@ class _Document(BaseDocTemplate):
         if flowables:
             self.placing = getattr(flowables[0], "_handout_part", self.placing)
         super().handle_flowable(flowables)
+
+    def afterFlowable(self, flowable):
+        """Bookmarks: a flowable that opens a section or a step is an entry in the PDF's outline."""
+        entry = getattr(flowable, "_outline", None)
+        if entry is not None and hasattr(self.canv, "mark") and self.frame is not None:
+            tall = getattr(flowable, "_height", None) or getattr(flowable, "height", 0)
+            top = self.frame._y + flowable.getSpaceAfter() + tall
+            self.canv.mark(entry[0], entry[1], min(top + 4, self.pagesize[1]))
 
     def handle_pageBegin(self):
         if self.page >= MAX_PAGES:

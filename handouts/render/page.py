@@ -123,17 +123,38 @@ def decorated_canvas(decoration: Decoration):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self._pages: list[dict] = []
+            self._marks: list[tuple[str, int, float]] = []
+            # A viewer's window and tab show the routine's title, not the file's name.
+            self.setViewerPreference("DisplayDocTitle", "true")
+
+        def mark(self, title: str, level: int, top: float) -> None:
+            """An outline entry (bookmark) for this page, ``top`` points up from its foot.
+
+            Pages are finished only when the document is saved, so the entry is kept with the
+            page and written then, when the page it points to exists."""
+            self._marks.append((title, level, top))
 
         def showPage(self):
             self._pages.append(dict(self.__dict__))
+            self._marks = []
             self._startPage()
 
         def save(self):
             total = len(self._pages)
+            levels: list[int] = []
             for number, state in enumerate(self._pages, start=1):
                 self.__dict__.update(state)
                 decoration.draw(self, number, total)
+                for title, level, top in self._marks:
+                    # An outline may not skip a level: a step before any phase sits one level deeper.
+                    level = min(level, (levels[-1] + 1) if levels else 0)
+                    levels.append(level)
+                    key = f"outline{len(levels)}"
+                    self.bookmarkPage(key, fit="XYZ", left=0, top=top)
+                    self.addOutlineEntry(title, key, level=level, closed=False)
                 Canvas.showPage(self)
+            if levels:
+                self.showOutline()
             Canvas.save(self)
 
     return DecoratedCanvas
