@@ -220,6 +220,7 @@ sliver of text in a box or beside a picture."""
 REQUIRED_STYLES = ("body", "title", "subtitle", "h2", "step_title", "label", "small", "header", "footer")
 CARD_REQUIRED_STYLES = ("body", "title", "cue", "detail", "step_number", "band", "safety_head", "safety", "contact")
 CARD_MIN_FONT = 6.5  # points; nothing on a card is set smaller, whatever a layout asks for
+CARD_BACK_MIN_FONT = 8.5  # points; the back's safety lines are read at arm's length, in a hurry
 
 
 class CardSection(str, Enum):
@@ -252,9 +253,43 @@ class CardSpec(LayoutPart):
     gap: Length = Field(0, description="Space between cards on a print sheet.")
     background: Color = Field("#ffffff", description="Card colour; reaches into the bleed when there is one.")
     pictograms: bool = Field(True, description="Hand pictograms beside each cue, when they fit.")
+    pictures: Literal["steps", "none"] = Field(
+        "none", description="'steps': a small body map with its hand beside each step, when the card has room; "
+                            "'none': the card carries no step pictures (they are in the handout).")
+    back_min_font_size: Length = Field(
+        CARD_BACK_MIN_FONT, description="No text on the back (safety, contact) is set smaller than this; a back "
+                                        "too long at this size is summarised (safety.card_summary) or continues.")
     grow: float = Field(1.25, ge=1, le=2, description="Text may grow up to this many times its style size when a face has room.")
     mark_length: Length = Field(4 * MM, description="Length of crop and fold marks on sheets.")
     mark_offset: Length = Field(3 * MM, description="Gap between the trim and a crop mark (at least the bleed).")
+
+
+SHEET_MIN_FONT = 11.0
+"""Points: nothing on a clinic sheet is set smaller. A sheet is read once at arm's length,
+often by someone in pain; its text is kept to what fits at this size, never shrunk below it."""
+SHEET_SECTIONS = ("title", "personal", "summary", "what_you_need", "safety", "steps", "source")
+"""Sections a clinic sheet draws (``source`` carries the clinic's contact, the QR codes and the source line)."""
+SHEET_REQUIRED_STYLES = ("cue", "brief", "detail", "step_number", "box_title", "safety_title", "phase")
+MAX_SHEET_COLUMNS = 4
+
+
+class SheetSpec(LayoutPart):
+    """A clinic sheet: the routine on one sheet of paper, steps as tiles in a grid.
+
+    The tile's picture takes its size from ``illustrations.width`` and ``height``."""
+
+    columns: int = Field(2, ge=1, le=MAX_SHEET_COLUMNS, description="Tiles side by side.")
+    column_gap: Length = Field(5 * MM, description="Space between tiles side by side.")
+    row_gap: Length = Field(4 * MM, description="Space between rows of tiles.")
+    tile_padding: Length = Field(2.5 * MM, description="Space between a tile's border and its picture and text.")
+    tile_background: Color = Field("#f7f9fb", description="Tile fill colour.")
+    tile_border: Border | None = Field(None, description="Tile border line; leave out for none.")
+    qr_size: Length = Field(22 * MM, description="Printed size of a QR code, its quiet zone included.")
+    safety_columns: int = Field(2, ge=1, le=2, description="Columns of the safety box's lines (2 keeps a box of "
+                                                          "short lines low; one taller than a page uses 1).")
+    grow: float = Field(1.0, ge=1, le=1.6, description="Tile pictures may grow up to this many times "
+                                                      "illustrations' size while the sheet keeps its page count "
+                                                      "(a short routine fills its sheet).")
 
 
 class Layout(LayoutPart):
@@ -272,10 +307,16 @@ class Layout(LayoutPart):
     footer: Footer | None = Field(None, description="Running footer; leave out for none.")
     sections: list[Section] = Field(default_factory=list, description="Which sections appear, in order (handouts).")
     card: CardSpec | None = Field(None, description="Card size rules and faces; required when kind is card.")
+    sheet: SheetSpec | None = Field(None, description="Draw this handout layout as a clinic sheet: the steps as "
+                                                      "tiles in a grid on one sheet of paper.")
     illustrations: Illustrations = Field(default_factory=Illustrations, description="Step pictures.")
     step_gap: Length = Field(4 * MM, description="Space between steps.")
     notes_lines: int = Field(6, ge=0, le=30, description="Ruled lines in the notes box when no note is given.")
     tracking_days: int = Field(7, ge=1, le=31, description="Days in the tracking log.")
+    tracking_log: Literal["auto", "always", "never"] = Field(
+        "auto", description="'auto': a tick log when the routine's dosage says how often (times_per_day, "
+                            "days_per_week) and its audience is not clinicians; 'always': a tick log in every "
+                            "handout; 'never': none. Only used when 'tracking_log' is in sections.")
 
     def resolved_style(self, name: str) -> Style:
         """The style with every unset field taken from its parent chain."""
@@ -345,6 +386,7 @@ class Layout(LayoutPart):
         elif self.kind == "handout" and Section.safety not in self.sections:
             problems.append((("sections",), "'safety' is required; safety content is never left out"))
         problems += self.fit_problems()
+        problems += self._sheet_problems()
         return problems
 
     def text_area(self) -> tuple[float, float]:
@@ -622,6 +664,9 @@ class Layout(LayoutPart):
         problems: list[tuple[tuple, str]] = []
         if self.min_font_size + 1e-6 < CARD_MIN_FONT:
             problems.append((("min_font_size",), f"{self.min_font_size:g} pt is too small to read; cards use {CARD_MIN_FONT:g} pt or more"))
+        if self.card.back_min_font_size + 1e-6 < CARD_BACK_MIN_FONT:
+            problems.append((("card", "back_min_font_size"), f"{self.card.back_min_font_size:g} pt is too small for "
+                             f"safety read at arm's length; card backs use {CARD_BACK_MIN_FONT:g} pt or more"))
         listed = [(side, i, s) for side in ("front", "back") for i, s in enumerate(getattr(self.card.faces, side))]
         seen: set[CardSection] = set()
         for side, i, section in listed:
@@ -636,6 +681,73 @@ class Layout(LayoutPart):
         if 2 * self.card.safe_zone >= min(w, h) * 0.6:
             problems.append((("card", "safe_zone"), "leaves too little room for text on this card size"))
         return problems
+
+
+    def _sheet_problems(self) -> list[tuple[tuple, str]]:
+        """A clinic sheet's grid must fit its page, its text stay large, its sections be ones it draws."""
+        spec = getattr(self, "sheet", None)
+        if spec is None:
+            return []
+        if self.kind != "handout":
+            return [(("sheet",), "only handout layouts (kind: handout) take a sheet block")]
+        problems: list[tuple[tuple, str]] = []
+        if self.min_font_size + 1e-6 < SHEET_MIN_FONT:
+            problems.append((("min_font_size",), f"{_pt(self.min_font_size)} is too small for a clinic sheet; "
+                                                 f"sheets use {_pt(SHEET_MIN_FONT)} or more"))
+        missing = [n for n in SHEET_REQUIRED_STYLES if n not in self.styles]
+        if missing:
+            names = ", ".join(f"'{n}'" for n in missing)
+            problems.append((("styles",), f"sheet layouts need the style{'s' if len(missing) > 1 else ''} {names}"))
+        for i, section in enumerate(self.sections):
+            if section.value not in SHEET_SECTIONS:
+                problems.append((("sections", i), f"section '{section.value}' is not drawn on a clinic sheet; "
+                                                  f"sheet sections: {', '.join(SHEET_SECTIONS)}"))
+        if Section.steps not in self.sections:
+            problems.append((("sections",), "'steps' is required on a clinic sheet"))
+        page = getattr(self, "page", None)
+        if page is None or self._area_problems():
+            return problems  # the page itself is reported already
+        width, height = self.text_area()
+        gap_most = MAX_GAP_SHARE * height
+        for attr in ("row_gap", "tile_padding"):
+            if getattr(spec, attr) > gap_most + 1e-6:
+                problems.append((("sheet", attr), _too_much_gap(getattr(spec, attr), height)))
+        if spec.column_gap > width / 4 + 1e-6:
+            problems.append((("sheet", "column_gap"), f"{_mm(spec.column_gap)} is too wide: the text area is "
+                                                      f"{_mm(width)} wide; at most {_mm(width / 4)}"))
+            return problems
+        tile = self.tile_width()
+        ill = self.illustrations
+        picture = ill.width + PICTURE_GAP if ill.position != "none" else 0.0
+        need = 2 * spec.tile_padding + picture + MIN_TEXT_WIDTH
+        if tile < need - 1e-6:
+            most = int((width + spec.column_gap) // (need + spec.column_gap))
+            if most >= 1 and most < spec.columns:
+                problems.append((("sheet", "columns"),
+                                 f"{spec.columns} columns of tiles leave {_mm(tile)} for each tile; a tile needs "
+                                 f"{_mm(need)} (its picture and {_mm(MIN_TEXT_WIDTH)} of text), so at most {most}"))
+            else:
+                problems.append((("illustrations", "width"),
+                                 f"{_mm(ill.width)} leaves too little room for a tile's text: a tile is "
+                                 f"{_mm(tile)} wide and its text needs {_mm(MIN_TEXT_WIDTH)}"))
+        if spec.qr_size + 1e-6 < QR_MIN_SIZE:
+            problems.append((("sheet", "qr_size"), f"{_mm(spec.qr_size)} is too small for a phone to read; "
+                                                   f"at least {_mm(QR_MIN_SIZE)}"))
+        elif spec.qr_size > min(tile - 2 * spec.tile_padding, MAX_PICTURE_SHARE * height) + 1e-6:
+            problems.append((("sheet", "qr_size"), f"{_mm(spec.qr_size)} is too large for a tile "
+                                                   f"{_mm(tile)} wide; at most "
+                                                   f"{_mm(min(tile - 2 * spec.tile_padding, MAX_PICTURE_SHARE * height))}"))
+        return problems
+
+    def tile_width(self) -> float:
+        """Width of one tile of a clinic sheet's grid, in points."""
+        assert self.sheet is not None
+        width, _ = self.text_area()
+        return (width - (self.sheet.columns - 1) * self.sheet.column_gap) / self.sheet.columns
+
+
+QR_MIN_SIZE = 15 * MM
+"""Smallest printed QR code a phone held at reading distance focuses on (as render/qr.py draws them)."""
 
 
 def header_band(leading: float) -> float:

@@ -99,16 +99,22 @@ class LayoutLibrary:
         return "own" if path is not None and self.own is not None and path.parent == self.own else "shipped"
 
     def describe(self) -> list[tuple[str, str, str]]:
-        """(name, kind, description) of every buildable layout."""
+        """(name, kind, description) of every buildable layout; a handout layout drawn as a
+        clinic sheet is listed as a sheet (it builds with the handouts)."""
         out = []
         for name in self.names():
             layout = self.get(name)
             if not layout.abstract:
-                out.append((name, layout.kind, layout.description))
+                out.append((name, "sheet" if layout.sheet is not None else layout.kind, layout.description))
         return out
 
     def buildable(self, kind: str) -> list[str]:
-        return [n for n in self.names() if not self.get(n).abstract and self.get(n).kind == kind]
+        """Layouts that build ``kind`` documents: 'handout', 'card', or 'sheet' for the handout
+        layouts drawn as clinic sheets (which 'handout' leaves out)."""
+        def sort_of(layout: Layout) -> str:
+            return "sheet" if layout.kind == "handout" and layout.sheet is not None else layout.kind
+
+        return [n for n in self.names() if not self.get(n).abstract and sort_of(self.get(n)) == kind]
 
     def get(self, name_or_path: str | Path) -> Layout:
         """A layout by name (``handout-a4``) or by file path."""

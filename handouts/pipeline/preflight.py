@@ -34,6 +34,30 @@ def routine_problems(doc: RoutineDoc) -> list[Problem]:
     return glyph_problems(doc.located.data, doc.located.name, doc.located.line_of) + safety_problems(doc)
 
 
+def sheet_problems(doc: RoutineDoc, layout_name: str) -> list[Problem]:
+    """What a clinic sheet needs that a handout does not: a brief for every step, the text of
+    its tile. Optional in the routine, so a clinic adds briefs only when it prints sheets."""
+    r = doc.routine
+    places = ([(("phases", p, "steps", i), step) for p, phase in enumerate(r.phases) for i, step in enumerate(phase.steps)]
+              if r.phases else [(("steps", i), step) for i, step in enumerate(r.steps)])
+    return [doc.located.problem((*loc, "brief"), f"is required for the clinic sheet '{layout_name}': one plain "
+                                                 f"sentence saying what to do in step {n} ('{step.title}')")
+            for n, (loc, step) in enumerate(places, start=1) if not step.brief]
+
+
+def job_problems(jobs: Iterable) -> list[Problem]:
+    """What the layouts asked for need of their routines; each routine's problems reported once."""
+    problems: list[Problem] = []
+    seen: set[int] = set()
+    for job in jobs:
+        layout = getattr(job, "layout", None)
+        if getattr(layout, "sheet", None) is None or not hasattr(job, "doc") or id(job.doc) in seen:
+            continue
+        seen.add(id(job.doc))
+        problems += sheet_problems(job.doc, job.layout_name)
+    return problems
+
+
 def clinic_problems(clinic: Clinic | None, path: Path | None) -> list[Problem]:
     if clinic is None or path is None:
         return []
