@@ -127,7 +127,7 @@ def test_overflow_fail_names_the_file_face_and_what(runner, tmp_path):
         "size of 7 pt, from step 7 'Stroke down to the shoulders' on; the layout says overflow: fail (use a larger "
         "card, or a layout with overflow: continue)",
         "tests/cases/cards/long-routine.yaml:25: card-fixed card back: does not fit on one card at the minimum size "
-        "of 7 pt, from caution 2 of 3 'Never press on the spine or on any other bone;…' on; the layout says "
+        "of 8.5 pt, from heading 'Take care' on; the layout says "
         "overflow: fail (use a larger card, or a layout with overflow: continue)",
         "2 problems found.",
     ]

@@ -314,7 +314,10 @@ def test_backs_print_behind_their_fronts(routine_id, layout_name, sheet):
 def test_sheet_text_fidelity_and_fonts(routine_id, layout_name, sheet):
     routine = routine_of(routine_id)
     facts = drawn_sheet(routine_id, layout_name, sheet)
-    lines = [s.cue or s.title for s in routine.all_steps] + routine.safety.all_lines()
+    safety = routine.safety
+    summarised = composed(routine_id, layout_name).summarised  # red flags and 'see a doctor' stay whole
+    lines = [s.cue or s.title for s in routine.all_steps] + (
+        [*safety.red_flags, *safety.card_summary, safety.seek_care] if summarised else safety.all_lines())
     assert facts.missing(lines) == []
     assert facts.fonts and all(f["embedded"] and f["subset"] for f in facts.fonts)
 

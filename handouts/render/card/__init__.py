@@ -1,4 +1,4 @@
-"""Pocket cards: the routine's steps as numbered cues on the front, every safety line on the back.
+"""Pocket cards: the routine's steps as numbered cues on the front, its safety on the back.
 
 Three steps, each in its own module, data flowing one way: :mod:`.content` says
 what goes on a card, :mod:`.fit` decides sizes and which card each piece goes

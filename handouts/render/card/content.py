@@ -1,26 +1,31 @@
-"""What goes on a card: numbered cues on the front, every safety line and the contact on the back.
+"""What goes on a card: numbered cues on the front, the safety lines and the contact on the back.
 
 Each piece is an :class:`Item` that the packer stacks but never cuts (except a
 paragraph taller than a whole panel), labelled so an overflow message can say
 which step or safety line did not fit. Nothing here knows about sizes beyond
-the styles it is handed: the fitting tries the same content at several scales.
+the styles it is handed: the fitting tries the same content at several scales,
+with and without step pictures, QR codes and the routine's own card summary.
+Every word the card adds itself comes from :mod:`handouts.labels`.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable
 
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib.colors import HexColor
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph
 
+from ... import labels
 from ...layout_models import Brand, CardSection, Layout
 from ...models import HAND_USE_LABELS, Clinic, Routine, Step
 from ...text import markup
-from .. import pictures
+from .. import pictures, qr
 from ..flowables import Para, StepDisc, bullet
+from ..forms import make_form
 
 SAFETY_RED = "#b3261e"
 
@@ -40,7 +45,7 @@ class Item:
 class CueRow(Flowable):
     """A numbered cue: disc, bold cue with the compact detail under it, hand pictograms at the right."""
 
-    def __init__(self, number: int, cue: Paragraph, detail: Paragraph | None, icons: list[Drawing],
+    def __init__(self, number: int, cue: Paragraph, detail: Paragraph | None, icons: list[Flowable],
                  disc_style: ParagraphStyle, fill: str):
         super().__init__()
         self.number = number
@@ -78,8 +83,37 @@ class CueRow(Flowable):
         ix = self.width
         for icon in reversed(self.icons):
             ix -= icon.width
-            icon.drawOn(c, ix, top - (self.cue_h + self.detail_h) / 2 - icon.height / 2 if self.detail else top - icon.height)
+            centred = top - (self.cue_h + self.detail_h) / 2 - icon.height / 2 if self.detail else top - icon.height
+            icon.drawOn(c, ix, min(centred, top - icon.height))
             ix -= self.gap
+
+
+class StepPicture(Flowable):
+    """A step's body map, drawn only when the card is painted (the fitting tries many sizes, and a body
+    map takes far longer to build than to measure), as one named form per document that every copy of
+    the card on a sheet places again."""
+
+    def __init__(self, step: Step, side: float, brand: Brand, label_size: float, routine: Routine | None = None):
+        super().__init__()
+        self.step = step
+        self.routine = routine  # whose hands are drawn, and where the giver stands
+        self.brand = brand
+        self.label_size = label_size
+        self.width = self.height = side
+
+    def wrap(self, availWidth, availHeight):
+        return self.width, self.height
+
+    def draw(self):
+        canv = self.canv
+        drawing = pictures.body_drawing(self.step, self.width, self.height, self.brand, self.label_size,
+                                        routine=self.routine)
+        # body maps are cached by value; the entry keeps the drawing alive, so its id stays its own
+        forms = canv.__dict__.setdefault("_handouts_card_steps", {})
+        if id(drawing) not in forms:
+            forms[id(drawing)] = (drawing, f"card-step-{len(forms) + 1}")
+            make_form(canv, forms[id(drawing)][1], drawing)
+        canv.doForm(forms[id(drawing)][1])
 
 
 class RuledParagraph(Flowable):
@@ -130,7 +164,8 @@ def step_cautions(routine: Routine) -> list[str]:
             steps.setdefault(step.caution.strip(), []).append(number)
     lines = []
     for caution, numbers in steps.items():
-        label = f"Step {numbers[0]}" if len(numbers) == 1 else "Steps " + ", ".join(map(str, numbers))
+        label = (labels.CARD_STEP_ONE.format(number=numbers[0]) if len(numbers) == 1
+                 else labels.CARD_STEP_MANY.format(numbers=", ".join(map(str, numbers))))
         lines.append(f"{label}: {caution}")
     return lines
 
@@ -147,6 +182,81 @@ def step_detail(step: Step) -> str:
     return " · ".join(p for p in parts if p)
 
 
+def _short_link(url: str) -> str:
+    """The address as people type it: no scheme, no 'www.', no closing slash."""
+    text = url.split("://", 1)[-1]
+    return (text[4:] if text.startswith("www.") else text).rstrip("/")
+
+
+def _link_lines(link: str, width: float, font: str, size: float) -> list[str]:
+    """The link broken after '/', '?' or '&' so each line fits ``width`` (never after a '-', which would
+    read as a hyphen; a piece wider than that is left for the paragraph to break)."""
+    pieces = re.findall(r"[^/?&]*[/?&]|[^/?&]+$", link)
+    lines: list[str] = []
+    for piece in pieces:
+        if lines and stringWidth(lines[-1] + piece, font, size) <= width:
+            lines[-1] += piece
+        else:
+            lines.append(piece)
+    return lines
+
+
+class CodeRow(Flowable):
+    """QR codes in a grid, each with its label and short link beside it, sized so a phone reads them:
+    as many side by side as keep every link to three lines."""
+
+    def __init__(self, entries: list[tuple[str, str]], style: ParagraphStyle, gap: float):
+        super().__init__()
+        self.entries = entries
+        self.style = style
+        self.gap = gap
+        # one size for all, the largest any of them needs, so the links beside them line up
+        self.sizes = [max(qr.min_size_for(url) for _, url in entries)] * len(entries)
+
+    def _para(self, label: str, url: str, width: float) -> Paragraph:
+        lines = _link_lines(_short_link(url), width, self.style.fontName, self.style.fontSize)
+        return Para(f"<b>{markup(label)}</b><br/>" + "<br/>".join(markup(line) for line in lines), self.style)
+
+    def _layout(self, cell: float) -> tuple[list[Paragraph], list[float]]:
+        paras, heights = [], []
+        for (label, url), size in zip(self.entries, self.sizes):
+            width = max(cell - size - self.gap, 1.0)
+            para = self._para(label, url, width)
+            paras.append(para)
+            heights.append(para.wrap(width, 1e6)[1])
+        return paras, heights
+
+    def wrap(self, availWidth, availHeight):
+        n = len(self.entries)
+        for columns in range(n, 0, -1):
+            cell = (availWidth - self.gap * (columns - 1)) / columns
+            paras, heights = self._layout(cell)
+            if columns == 1 or max(heights) <= 4 * self.style.leading + 0.01:
+                break
+        self.columns, self.cell = columns, cell
+        self.paras, self.text_h = paras, heights
+        cells = [max(size, th) for size, th in zip(self.sizes, self.text_h)]
+        self.rows = [max(cells[i:i + columns]) for i in range(0, n, columns)]
+        self.width = availWidth
+        self.height = sum(self.rows) + self.gap * (len(self.rows) - 1)
+        return self.width, self.height
+
+    def draw(self):
+        from reportlab.graphics import renderPDF
+
+        c = self.canv
+        top = self.height
+        for i, ((_, url), para, size, th) in enumerate(zip(self.entries, self.paras, self.sizes, self.text_h)):
+            row, col = divmod(i, self.columns)
+            if col == 0 and row > 0:
+                top -= self.rows[row - 1] + self.gap
+            x = col * (self.cell + self.gap)
+            y = top - size
+            renderPDF.draw(qr.qr_drawing(url, size), c, x, y)
+            c.linkURL(url, (x, y, x + size, y + size), relative=1)
+            para.drawOn(c, x + size + self.gap, top - size / 2 - th / 2 if th < size else top - th)
+
+
 def _short(text: str, limit: int = 48) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -158,6 +268,7 @@ class CardContent:
         assert layout.card is not None, "a card layout has a card block"
         self.r = routine
         self.spec = layout.card
+        self.min_font = layout.min_font_size
         self.clinic = clinic
         self.brand: Brand = layout.brand
         if clinic is not None and clinic.brand_color:
@@ -168,14 +279,19 @@ class CardContent:
     def sections(self, side: str) -> list[CardSection]:
         return list(getattr(self.spec.faces, side))
 
-    def items(self, side: str, st: dict[str, ParagraphStyle], pictograms: bool) -> list[Item]:
+    def items(self, side: str, st: dict[str, ParagraphStyle], pictograms: bool, *, with_pictures: bool = False,
+              summary: bool = False, codes: bool = False) -> list[Item]:
+        """The face's items; ``summary`` sets the routine's card summary in place of the longer lists,
+        ``codes`` adds the routine's QR codes after the safety lines."""
         out: list[Item] = []
         sections = self.sections(side)
         for section in sections:
             if section == CardSection.steps:
-                out += self.step_items(st, pictograms)
+                out += self.step_items(st, pictograms, with_pictures)
             elif section == CardSection.safety:
-                out += self.safety_items(st)
+                out += self.safety_items(st, summary)
+                if codes:
+                    out += self.code_items(st)
             elif section == CardSection.contact:
                 out += self.contact_items(st, with_source=CardSection.source not in self._all_sections())
             elif section == CardSection.source:
@@ -185,7 +301,27 @@ class CardContent:
     def _all_sections(self) -> list[CardSection]:
         return self.sections("front") + self.sections("back")
 
-    def step_items(self, st: dict[str, ParagraphStyle], pictograms: bool) -> list[Item]:
+    def has_summary(self) -> bool:
+        return bool(self.r.safety.card_summary)
+
+    def links(self) -> list[tuple[str, str]]:
+        """(label, address) of each code the back may carry: the routine's video and web page, then
+        each step's video."""
+        out = [(label, url) for label, url in ((labels.CARD_VIDEO, self.r.video_url), (labels.CARD_WEB, self.r.web_url))
+               if url]
+        for number, step in enumerate(self.r.all_steps, start=1):
+            if step.video_url:
+                out.append((labels.CARD_STEP_VIDEO.format(number=number), step.video_url))
+        return out
+
+    def code_items(self, st: dict[str, ParagraphStyle]) -> list[Item]:
+        links = self.links()
+        if not links:
+            return []
+        row = CodeRow(links, st["contact"], st["contact"].fontSize * 0.8)
+        return [Item(row, "QR code", space_before=st["safety_head"].spaceBefore)]
+
+    def step_items(self, st: dict[str, ParagraphStyle], pictograms: bool, with_pictures: bool = False) -> list[Item]:
         out: list[Item] = []
         number = 0
         gap = st["cue"].fontSize * 0.45
@@ -200,22 +336,38 @@ class CardContent:
                 cue = Para(markup(cue_text), st["cue"])
                 detail_text = step_detail(step)
                 detail = Para(markup(detail_text), st["detail"]) if detail_text else None
-                hands = step.hand_use[:2] if pictograms else []
-                size = icon * (0.8 if len(hands) > 1 else 1.0)  # a pair stays narrow enough for the cue
-                icons = [pictures.hand_icon(h, size, self.brand) for h in hands]
+                if with_pictures and step.regions:
+                    label = max(self.min_font, st["detail"].fontSize * 0.8)
+                    icons: list[Flowable] = [StepPicture(step, self.picture_size(st), self.brand, label, self.r)]
+                else:
+                    hands = step.hand_use[:2] if pictograms else []
+                    size = icon * (0.8 if len(hands) > 1 else 1.0)  # a pair stays narrow enough for the cue
+                    icons = [pictures.hand_icon(h, size, self.brand) for h in hands]
                 row = CueRow(number, cue, detail, icons, st["step_number"], self.brand.primary)
                 out.append(Item(row, f"step {number} '{cue_text}'", space_before=gap if out else 0.0))
         return out
 
-    def safety_items(self, st: dict[str, ParagraphStyle]) -> list[Item]:
+    def picture_size(self, st: dict[str, ParagraphStyle]) -> float:
+        """A step picture's side: about four lines of cue, so a face keeps most of its width for text."""
+        return (st["cue"].leading + st["detail"].leading) * 2.2
+
+    def safety_items(self, st: dict[str, ParagraphStyle], summary: bool = False) -> list[Item]:
+        """Every safety line; with ``summary``, the red flags and the 'see a doctor' line in full, the
+        routine's own short form of the rest, and the pointer to the full advice in the handout."""
         s = self.r.safety
         out: list[Item] = []
-        groups = [
-            ("Stop and seek care if…", s.red_flags, "red flag"),
-            ("Do not do this routine if…", s.contraindications, "reason not to do the routine"),
-            ("Take care", s.cautions, "caution"),
-            ("At these steps", step_cautions(self.r), "step caution"),
-        ]
+        if summary:
+            groups = [
+                (labels.RED_FLAGS, s.red_flags, "red flag"),
+                (labels.CARD_SUMMARY, s.card_summary, "card summary line"),
+            ]
+        else:
+            groups = [
+                (labels.RED_FLAGS, s.red_flags, "red flag"),
+                (labels.CONTRAINDICATIONS, s.contraindications, "reason not to do the routine"),
+                (labels.CAUTIONS, s.cautions, "caution"),
+                (labels.CARD_STEP_CAUTIONS, step_cautions(self.r), "step caution"),
+            ]
         head = st["safety_head"]
         for title, lines, what in groups:
             if not lines:
@@ -224,7 +376,7 @@ class CardContent:
                             space_before=head.spaceBefore if out else 0.0))
 
             def again(title: str = title) -> Item:
-                return Item(Para(f"<b>{markup(title)}</b> (continued)", head), f"heading '{title}'",
+                return Item(Para(f"<b>{markup(title)}</b> {markup(labels.CARD_CONTINUED)}", head), f"heading '{title}'",
                             keep_with_next=True)
 
             for i, line in enumerate(lines, start=1):
@@ -233,9 +385,13 @@ class CardContent:
                 out.append(Item(bullet(text, st["safety"]), f"{what} {i} of {len(lines)} '{_short(line)}'",
                                 continued=again))
         if s.seek_care:
-            text = f"<font color='{head.textColor.hexval().replace('0x', '#')}'><b>See a doctor:</b></font> {markup(s.seek_care)}"
+            text = (f"<font color='{head.textColor.hexval().replace('0x', '#')}'><b>{markup(labels.CARD_SEE_A_DOCTOR)}</b>"
+                    f"</font> {markup(s.seek_care)}")
             out.append(Item(Para(text, st["safety"]), f"'see a doctor' line '{_short(s.seek_care)}'",
                             space_before=head.spaceBefore if out else 0.0))
+        if summary:
+            out.append(Item(Para(f"<b>{markup(labels.CARD_FULL_ADVICE)}</b>", st["safety"]), "pointer to the handout",
+                            space_before=head.spaceBefore))
         return out
 
     def contact_items(self, st: dict[str, ParagraphStyle], with_source: bool) -> list[Item]:
@@ -252,7 +408,7 @@ class CardContent:
     def source_items(self, st: dict[str, ParagraphStyle], pinned: bool = True) -> list[Item]:
         src = self.r.source
         parts = [src.title] + [x for x in (src.author, src.publisher) if x]
-        text = "From: " + ", ".join(parts)
+        text = labels.CARD_FROM_SOURCE.format(source=", ".join(parts))
         if src.url:
             text += f" · {src.url}"
         para = Para(markup(text), st["contact"])

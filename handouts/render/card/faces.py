@@ -50,6 +50,8 @@ class CardSet:
     title: str
     fronts: list[CardFace]
     backs: list[CardFace]
+    summarised: bool = False
+    """The back carries the routine's card summary and the pointer to the handout, not every line."""
 
     @property
     def cards(self) -> list[tuple[CardFace, CardFace]]:

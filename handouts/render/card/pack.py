@@ -32,9 +32,17 @@ class Packing:
 
 def pack(items: list[Item], frames: list[Rect], max_faces: int, limit: float | None = None) -> Packing:
     """Stack ``items`` down the frames of up to ``max_faces`` faces; ``limit`` caps the height used per frame."""
-    width = frames[0].w
-    faces: list[list[Placed]] = [[] for _ in range(max_faces)]
     per_face = len(frames)
+    slots = [frames[k % per_face] for k in range(max_faces * per_face)]
+    return pack_slots(items, slots, [k // per_face for k in range(len(slots))], max_faces, limit)
+
+
+def pack_slots(items: list[Item], slots: list[Rect], face_of: list[int], n_faces: int,
+               limit: float | None = None) -> Packing:
+    """Stack ``items`` down ``slots`` in order, slot k belonging to face ``face_of[k]``: the frames
+    of one side's faces, or the room a set of cards has left in reading order."""
+    width = slots[0].w
+    faces: list[list[Placed]] = [[] for _ in range(n_faces)]
     slot = 0
     pending = list(items)
 
@@ -42,10 +50,10 @@ def pack(items: list[Item], frames: list[Rect], max_faces: int, limit: float | N
         return frame.y if limit is None else max(frame.y, frame.top - limit)
 
     def put(flowable: Flowable, y: float, h: float) -> None:
-        faces[slot // per_face].append(Placed(flowable, frames[slot % per_face].x, y, width, h))
+        faces[face_of[slot]].append(Placed(flowable, slots[slot].x, y, width, h))
         setattr(flowable, "_card_slot", slot)
 
-    frame = frames[0]
+    frame = slots[0]
     y = frame.top
     at_top = True
     while pending:
@@ -83,15 +91,15 @@ def pack(items: list[Item], frames: list[Rect], max_faces: int, limit: float | N
                 continue
             return Packing(faces, _index(items, first))
         slot += 1
-        if slot >= max_faces * per_face:
+        if slot >= len(slots):
             return Packing(faces, _index(items, pending[0]))
-        frame = frames[slot % per_face]
+        frame = slots[slot]
         y = frame.top
         at_top = True
         if pending[0].continued is not None:
             pending.insert(0, pending[0].continued())
             pending[0].label += " (continued)"
-    _pin(items, faces, frames)
+    _pin(items, faces, slots)
     return Packing(faces, None)
 
 
@@ -103,7 +111,7 @@ def _index(items: list[Item], item: Item) -> int:
     return 0
 
 
-def _pin(items: list[Item], faces: list[list[Placed]], frames: list[Rect]) -> None:
+def _pin(items: list[Item], faces: list[list[Placed]], slots: list[Rect]) -> None:
     """Move a pinned item (the contact block) to the foot of its panel when nothing follows it there."""
     pinned = {id(it.flowable) for it in items if it.pin_bottom}
     for placed in faces:
@@ -113,8 +121,7 @@ def _pin(items: list[Item], faces: list[list[Placed]], frames: list[Rect]) -> No
             slot = getattr(p.flowable, "_card_slot")
             later = [q for q in placed[k + 1:] if getattr(q.flowable, "_card_slot") == slot]
             if not later:
-                frame = frames[slot % len(frames)]
-                p.y = frame.y
+                p.y = slots[slot].y
 
 
 def partition(items: list[Item], frame: Rect, count: int) -> list[list[Item]] | None:
