@@ -143,22 +143,51 @@ def build(
     date: Optional[str] = typer.Option(None, "--date", help="Date to print, as you want it written."),
     clinician: Optional[str] = typer.Option(None, "--clinician", help="Clinician name (default: from clinic.yaml)."),
     note: Optional[str] = typer.Option(None, "--note", help="Personal note; without one the notes box has lines to write on."),
+    format: str = typer.Option("pdf", "--format", help="pdf, html (the accessible HTML twin) or both."),
+    watch: bool = typer.Option(False, "--watch", help="Keep watching content/ and your layouts; rebuild what changes until Ctrl-C."),
 ) -> None:
-    """Build handout PDFs: OUT/<routine-id>--<layout>.pdf, all written at the end, each atomically."""
+    """Build handouts: OUT/<routine-id>--<layout>.pdf (and .html), all written at the end, each atomically."""
     from .models import Personalisation
+    from .pipeline.plan import formats_of
     from .pipeline.quality import quality_line
     from .pipeline.run import handout_request, run_jobs
     from .validation import validate_value
 
+    formats = formats_of(format)
     personal = validate_value(Personalisation, dict(for_name=for_name, date=date, clinician=clinician, note=note),
                               {"for_name": "--for", "date": "--date", "clinician": "--clinician", "note": "--note"})
+    if watch:
+        from .watch import Request, watch as keep_watching
+
+        keep_watching(Request(list(routines or []), list(layout or []), out, content_dir, own_layouts(layouts_dir),
+                              personal, formats), echo=say)
+        return
     jobs, content = handout_request(list(routines or []), list(layout or []), out, personal, content_dir,
-                                    library(layouts_dir))
+                                    library(layouts_dir), formats)
     for path in run_jobs(jobs, content):
         typer.echo(str(path))
     docs = {id(doc): doc for job in jobs for doc in job.docs}
     for doc in docs.values():
         typer.echo(f"quality: {quality_line(doc)}")
+
+
+@app.command()
+@command
+def preview(
+    routine: str = typer.Argument(..., help="Routine id or content file path."),
+    layout: Optional[str] = typer.Option(None, "--layout", "-l", help="Handout layout (default: handout-a4)."),
+    page: Optional[int] = typer.Option(None, "--page", help="Only this page (default: every page)."),
+    dpi: int = typer.Option(100, "--dpi", help="Resolution of the pictures, 30 to 300 dots per inch."),
+    out: Path = typer.Option(Path("output"), "--out", "-o", help="Output folder."),
+    content_dir: Path = typer.Option(DEFAULT_CONTENT, "--content", help=CONTENT_HELP),
+    layouts_dir: Optional[Path] = typer.Option(None, "--layouts", help=LAYOUTS_HELP),
+) -> None:
+    """Build a handout and write PNG pictures of its pages beside it: OUT/<routine-id>--<layout>--p<N>.png."""
+    from .preview import preview as make_preview
+
+    for path in make_preview(routine, layout, out, page=page, dpi=dpi, content_dir=content_dir,
+                             library=library(layouts_dir)):
+        typer.echo(str(path))
 
 
 @app.command()

@@ -80,9 +80,10 @@ def register_family(family: str) -> None:
 
 
 def register_all() -> None:
-    """Every family, for processes that will draw many documents (batch workers)."""
-    for family in FACES:
-        register_family(family)
+    """The body font, for processes that will draw many documents (batch workers); a
+    fallback family is registered by the first text that needs it, since its bold face
+    may take seconds to make."""
+    register_family("atkinson")
 
 
 def ensure_face(name: str) -> None:

@@ -57,7 +57,43 @@ def _cards(routine_id: str, layout_name: str, sheet: str | None) -> bytes:
     return render_card_pdf(routine, library.get(layout_name), content.clinic, sheet=sheet, layout_name=layout_name)
 
 
+@lru_cache(maxsize=None)
+def _sheet(routine_id: str, layout_name: str) -> bytes:
+    from handouts.render.clinic_sheet import render_clinic_sheet
+
+    content, library = _content()
+    doc = content.by_id()[routine_id]
+    return render_clinic_sheet(HandoutInput(doc.routine, library.get(layout_name), layout_name, PERSON, content.clinic,
+                                            base_file=doc.path, clinic_file=content.clinic_path))
+
+
+@lru_cache(maxsize=None)
+def _hand_picture(part: str) -> bytes:
+    """One step picture per part of the hand, at the A4 handout's picture size, on its own page."""
+    from reportlab.graphics import renderPDF
+
+    from handouts.art import Technique, body_map
+    from handouts.models import Giver, Posture
+
+    region, path, view = HAND_PICTURES[part]
+    d = body_map([region], ["glide"], view=view, width=113, height=113,
+                 technique=Technique(hand_use=(part,), path=path, stance=(Giver.behind, Posture.seated)))
+    return renderPDF.drawToString(d)
+
+
+HAND_PICTURES = {
+    "thumb": ("upper_trapezius", ("base_of_neck", "shoulder_tip"), "back"),
+    "fingertips": ("suboccipitals", ("base_of_skull", "shoulders"), "back"),
+    "palm": ("side_of_neck", ("ear", "shoulders"), "side"),
+    "heel_of_hand": ("beside_spine", ("beside_spine", "shoulder_blades"), "back"),
+    "knuckles": ("upper_back", ("upper_back", "lower_back"), "back"),
+    "whole_hand": ("upper_arms", ("shoulders", "upper_arms"), "back"),
+}
+"""Where each hand part is shown working: the golden images ``hand-<part>.png``."""
+
+
 CASES = {
+    **{f"hand-{part}": ((lambda part=part: _hand_picture(part)), 0) for part in HAND_PICTURES},
     "partner-neck--handout-a4--p1": (lambda: _handout("partner-neck", "handout-a4"), 0),
     "partner-neck--handout-a4--p3": (lambda: _handout("partner-neck", "handout-a4"), 2),
     "clinical-neck--handout-large-print--p3": (lambda: _handout("clinical-neck", "handout-large-print"), 2),
@@ -65,6 +101,8 @@ CASES = {
     "self-neck-back--card-credit--front": (lambda: _cards("self-neck-back", "card-credit", None), 0),
     "self-neck-back--card-credit--back": (lambda: _cards("self-neck-back", "card-credit", None), 1),
     "partner-back--card-credit--a4-sheet": (lambda: _cards("partner-back", "card-credit", "a4"), 0),
+    "partner-neck--sheet-a4--p1": (lambda: _sheet("partner-neck", "sheet-a4"), 0),
+    "clinical-neck--sheet-letter--p2": (lambda: _sheet("clinical-neck", "sheet-letter"), 1),
 }
 
 
@@ -110,7 +148,7 @@ def test_comparison_notices_a_small_visible_change():
     """The tolerance must not swallow a real change: one missing step picture, say."""
     page = _page_image(CASES["partner-neck--handout-a4--p3"][0](), 2)
     damaged = page.copy()
-    damaged.paste((255, 255, 255), (20, 60, 70, 130))  # blank out a picture-sized patch
+    damaged.paste((255, 255, 255), (28, 42, 92, 112))  # blank out the step 2 picture
     mean, changed, _ = _difference(damaged, page)
     assert changed > CHANGED_TOLERANCE or mean > MEAN_TOLERANCE
     same_mean, same_changed, _ = _difference(page, page)

@@ -90,6 +90,8 @@ class BatchManifest(Strict):
     layouts: RelPath | None = Field(None, description="Layouts folder; default: the layouts shipped with handouts.")
     routines: list[RoutineId] = Field(..., min_length=1, description="Routine ids, in the order their handouts are printed.")
     handouts: list[LayoutName] = Field(["handout-a4"], description="Handout layouts; one personalised handout per student, routine and layout.")
+    format: Literal["pdf", "html", "both"] = Field(
+        "pdf", description="pdf, html (each handout's accessible HTML twin, named like the PDF but ending in .html) or both.")
     cards: CardSheets | None = Field(None, description="Pocket-card sheets for the class; leave out for none.")
     roster: RelPath = Field(..., description="The roster: a CSV file with a header row (see README, 'Batch').")
     clinic: RelPath | None = Field(None, description="Clinic profile; default: the clinic profile in the content folder, if any.")

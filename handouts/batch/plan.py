@@ -32,7 +32,7 @@ class Item:
     """One output file and what it is made from."""
 
     name: str
-    kind: str  # 'handout', 'sheet', or 'row': a row that has no files of its own but has problems
+    kind: str  # 'handout', 'html' (its HTML twin), 'sheet', or 'row': a row that has no files of its own but has problems
     row: int | None = None
     line: int | None = None
     student: str = ""
@@ -43,6 +43,15 @@ class Item:
     cards: tuple[tuple[str, int], ...] = ()
     digest: str = ""
     problems: tuple[Problem, ...] = ()
+
+
+FORMAT_KINDS = {"pdf": ("handout",), "html": ("html",), "both": ("handout", "html")}
+"""The items a manifest's ``format`` makes for each student, routine and layout."""
+
+
+def html_name(pdf_name: str) -> str:
+    """The HTML twin's file name: the handout's, ending in .html instead of .pdf."""
+    return pdf_name[:-4] + ".html"
 
 
 def _row_problems(roster: Roster, row: RosterRow) -> list[Problem]:
@@ -114,10 +123,11 @@ def plan(batch: Batch, tool: str | None = None) -> list[Item]:
         while True:
             stem = stem0 if k == 1 else f"{stem0}-{k}"
             names = [file_name(m.file_name, stem, rid, lname, row.index + 1) for rid in m.routines for lname in m.handouts]
-            if not any(n.casefold() in used for n in names) and len({n.casefold() for n in names}) == len(names):
+            taken = [n for name in names for n in (name, html_name(name))]
+            if not any(n.casefold() in used for n in taken) and len({n.casefold() for n in taken}) == len(taken):
                 break
             k += 1
-        used.update(n.casefold() for n in names)
+        used.update(n.casefold() for n in taken)
         student = row.student
         names_iter = iter(names)
         unreported: list[Problem] = []  # a cards-only batch has no handout items to carry a row's problems
@@ -140,13 +150,15 @@ def plan(batch: Batch, tool: str | None = None) -> list[Item]:
             if not m.handouts:
                 unreported.extend(problems)
             for lname in m.handouts:
-                name = next(names_iter)
-                digest = "" if problems else sha(tool, routine_digest[key], layout_digest[lname], clinic_digest,
-                                                  personal.model_dump(mode="json"), name)
-                items.append(Item(name=name, kind="handout", row=row.index, line=row.line, student=row.label,
-                                  routine=key, layout=lname, personal=personal,
-                                  copies=student.copies if student else 1, digest=digest,
-                                  problems=tuple(dict.fromkeys(problems))))
+                pdf_name = next(names_iter)
+                for kind in FORMAT_KINDS[m.format]:
+                    name = pdf_name if kind == "handout" else html_name(pdf_name)
+                    digest = "" if problems else sha(tool, routine_digest[key], layout_digest[lname], clinic_digest,
+                                                      personal.model_dump(mode="json"), name)
+                    items.append(Item(name=name, kind=kind, row=row.index, line=row.line, student=row.label,
+                                      routine=key, layout=lname, personal=personal,
+                                      copies=student.copies if student else 1, digest=digest,
+                                      problems=tuple(dict.fromkeys(problems))))
         if unreported:
             items.append(Item(name=f"row {row.index + 1} ({row.label})", kind="row", row=row.index, line=row.line,
                               student=row.label, problems=tuple(dict.fromkeys(unreported))))

@@ -119,6 +119,12 @@ def build_item(item: Item) -> Result:
     try:
         if item.kind == "sheet":
             pdf = _render_sheet(ctx, item)
+        elif item.kind == "html":
+            from ..pipeline.render import render_html
+
+            routine, base_file = ctx.routines[item.routine]
+            pdf = render_html(routine, ctx.layouts[item.layout], item.layout, item.personal, ctx.clinic,
+                              base_file=base_file, clinic_file=ctx.clinic_path)
         else:
             from ..pipeline.render import render_handout
 

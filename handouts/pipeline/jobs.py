@@ -25,13 +25,15 @@ class SheetOptions:
 
 @dataclass(frozen=True, eq=False)
 class HandoutJob:
-    """One handout: a routine in a layout, for one person (or for nobody in particular)."""
+    """One handout: a routine in a layout, for one person (or for nobody in particular),
+    as a print PDF or (``format`` "html") as its accessible HTML twin."""
 
     out: Path
     doc: RoutineDoc
     layout_name: str
     layout: Layout
     personal: Personalisation = field(default_factory=Personalisation)
+    format: str = "pdf"
 
     @property
     def docs(self) -> tuple[RoutineDoc, ...]:

@@ -30,8 +30,20 @@ class Selection:
     docs: list[RoutineDoc]
 
 
-def output_name(routine_id: str, layout_label: str, suffix: str = "") -> str:
-    return f"{routine_id}--{layout_label}{suffix}.pdf"
+FORMATS = {"pdf": ("pdf",), "html": ("html",), "both": ("pdf", "html")}
+"""What ``--format`` (and a batch manifest's ``formats``) may ask for, and the files each makes."""
+
+
+def output_name(routine_id: str, layout_label: str, suffix: str = "", ext: str = "pdf") -> str:
+    return f"{routine_id}--{layout_label}{suffix}.{ext}"
+
+
+def formats_of(value: str, option: str = "--format") -> tuple[str, ...]:
+    """The file formats ``value`` stands for; anything else is a problem named by ``option``."""
+    if value not in FORMATS:
+        raise HandoutsError(Problem(option, None, "", f"'{value}' is not a format; choose one of: "
+                                                      f"{', '.join(FORMATS)}"))
+    return FORMATS[value]
 
 
 def select(wanted: list[str], content_dir: Path) -> Selection:
@@ -106,9 +118,9 @@ def _once(jobs: list[Job]) -> list[Job]:
 
 
 def plan_handouts(docs: list[RoutineDoc], layouts: list[tuple[str, Layout]], out_dir: Path,
-                  personal: Personalisation) -> list[Job]:
-    return _once([HandoutJob(out_dir / output_name(doc.id, label), doc, label, layout, personal)
-                  for label, layout in layouts for doc in docs])
+                  personal: Personalisation, formats: tuple[str, ...] = ("pdf",)) -> list[Job]:
+    return _once([HandoutJob(out_dir / output_name(doc.id, label, ext=fmt), doc, label, layout, personal, fmt)
+                  for label, layout in layouts for doc in docs for fmt in formats])
 
 
 def card_layouts(library: LayoutLibrary, names: list[str], sheet: str | None) -> list[tuple[str, Layout]]:

@@ -17,6 +17,9 @@ from .jobs import CalibrationJob, CardJob, HandoutJob, Job
 
 def render(job: Job, clinic: Clinic | None, clinic_path: Path | None = None) -> bytes:
     """The PDF of ``job``; a card text that cannot fit raises HandoutsError located in its routine file."""
+    if isinstance(job, HandoutJob) and job.format == "html":
+        return render_html(job.doc.routine, job.layout, job.layout_name, job.personal, clinic,
+                           base_file=job.doc.path, clinic_file=clinic_path)
     if isinstance(job, HandoutJob):
         return render_handout(job.doc.routine, job.layout, job.layout_name, job.personal, clinic,
                               base_file=job.doc.path, clinic_file=clinic_path)
@@ -29,7 +32,21 @@ def render(job: Job, clinic: Clinic | None, clinic_path: Path | None = None) -> 
 
 def render_handout(routine: Routine, layout: Layout, layout_name: str, personal: Personalisation,
                    clinic: Clinic | None, base_file: Path | None = None, clinic_file: Path | None = None) -> bytes:
-    from ..render.handout import HandoutInput, render_handout as draw
+    from ..render.handout import HandoutInput, render_handout as draw_handout
+
+    if layout.sheet is not None:
+        from ..render.clinic_sheet import render_clinic_sheet as draw
+    else:
+        draw = draw_handout
+    return draw(HandoutInput(routine, layout, layout_name, personal, clinic, base_file=base_file,
+                             clinic_file=clinic_file))
+
+
+def render_html(routine: Routine, layout: Layout, layout_name: str, personal: Personalisation,
+                clinic: Clinic | None, base_file: Path | None = None, clinic_file: Path | None = None) -> bytes:
+    """The handout's accessible HTML twin, from the same inputs as its PDF."""
+    from ..render.handout import HandoutInput
+    from ..render.html import render_html as draw
 
     return draw(HandoutInput(routine, layout, layout_name, personal, clinic, base_file=base_file,
                              clinic_file=clinic_file))

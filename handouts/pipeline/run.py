@@ -18,7 +18,7 @@ from ..layouts import LayoutLibrary
 from ..models import Personalisation
 from .jobs import Job, SheetOptions
 from .plan import card_layouts, check_card_options, choose_layouts, plan_calibration, plan_cards, plan_handouts, select
-from .preflight import preflight
+from .preflight import job_problems, preflight, sheet_problems
 from .render import render
 from .write import output_problems, write_all
 
@@ -27,10 +27,18 @@ def run_jobs(jobs: list[Job], content: ContentSet, option: str = "--out") -> lis
     """Check, draw and write ``jobs``; every problem is raised before the first file is written.
 
     ``option`` names where the output folder came from, for problems writing to it."""
+    rendered = render_jobs(jobs, content, option)
+    write_all(rendered, option)
+    return [path for path, _ in rendered]
+
+
+def render_jobs(jobs: list[Job], content: ContentSet, option: str = "--out") -> list[tuple[Path, bytes]]:
+    """Check and draw ``jobs`` without writing them: (path, bytes) for each, or every problem raised."""
     docs = [doc for job in jobs for doc in job.docs]
     personals = {id(job.personal): job.personal for job in jobs if not job.personal.is_empty}
     problems = output_problems([job.out for job in jobs], option)
     problems += preflight(docs, content.clinic, content.clinic_path, personals.values())
+    problems += job_problems(jobs)
     if problems:
         raise HandoutsError(problems)
     rendered: list[tuple[Path, bytes]] = []
@@ -42,18 +50,27 @@ def run_jobs(jobs: list[Job], content: ContentSet, option: str = "--out") -> lis
             failed += exc.problems
     if failed:
         raise HandoutsError(list(dict.fromkeys(failed)))
-    write_all(rendered, option)
-    return [path for path, _ in rendered]
+    return rendered
 
 
 def handout_request(routines: list[str], layout_names: list[str], out_dir: Path,
                     personal: Personalisation | None = None, content_dir: Path = Path("content"),
-                    library: LayoutLibrary | None = None) -> tuple[list[Job], ContentSet]:
-    """The jobs of ``handouts build``: routines (ids or files; none: all) × handout layouts (none: all)."""
+                    library: LayoutLibrary | None = None,
+                    formats: tuple[str, ...] = ("pdf",)) -> tuple[list[Job], ContentSet]:
+    """The jobs of ``handouts build``: routines (ids or files; none: all) × handout layouts (none: all)
+    × formats (the PDF, its HTML twin, or both).
+
+    With no layout named, clinic sheets are made of the routines that have a brief for every
+    step: a folder written before sheets existed builds as it did; naming a sheet layout
+    asks for it, and a missing brief is then a problem."""
     library = library or LayoutLibrary()
-    chosen = choose_layouts(library, layout_names or library.buildable("handout"), "handout")
+    chosen = choose_layouts(library, layout_names or library.buildable("handout") + library.buildable("sheet"), "handout")
     selection = select(routines, content_dir)
-    return plan_handouts(selection.docs, chosen, out_dir, personal or Personalisation()), selection.content
+    jobs = plan_handouts(selection.docs, chosen, out_dir, personal or Personalisation(), formats)
+    if not layout_names:
+        jobs = [job for job in jobs if not (getattr(job, "layout", None) is not None and job.layout.sheet is not None
+                                            and sheet_problems(job.doc, job.layout_name))]
+    return jobs, selection.content
 
 
 def build_handouts(*args, **kwargs) -> list[Path]:
