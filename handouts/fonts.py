@@ -2,8 +2,10 @@
 
 Atkinson Hyperlegible (designed for low-vision readers) sets the text. It lacks
 arrows and a few symbols the seeds use, so those characters fall back to Inter,
-then to Noto Sans (Greek, Cyrillic and more for roster names). A character none
-of them has is a build error, never a blank box.
+then to Noto Sans (Greek, Cyrillic and more for roster names), then to one font
+per script whose letters join or reorder (Devanagari, Bengali, Tamil, Thai,
+Arabic, Hebrew), which ReportLab shapes with HarfBuzz. A character none of them
+has is a build error, never a blank box.
 """
 
 from __future__ import annotations
@@ -45,21 +47,57 @@ FACES: dict[str, dict[tuple[bool, bool], Face]] = {
     # fallback text, which keeps to the upright faces.
     "inter": _variable("Inter", "fontpkg_inter", "Inter[opsz,wght].ttf"),
     "noto": _variable("NotoSans", "fontpkg_noto_sans", "NotoSans[wdth,wght].ttf"),
+    # Scripts whose letters join, stack or reorder: drawn through HarfBuzz (see SHAPED).
+    "devanagari": _variable("NotoSansDevanagari", "fontpkg_noto_sans_devanagari", "NotoSansDevanagari[wdth,wght].ttf"),
+    "bengali": {
+        (b, i): Face("HindSiliguri-Bold" if b else "HindSiliguri", "fontpkg_hind_siliguri",
+                     "HindSiliguri-Bold.ttf" if b else "HindSiliguri-Regular.ttf")
+        for b in (False, True) for i in (False, True)
+    },
+    "tamil": _variable("NotoSansTamil", "fontpkg_noto_sans_tamil", "NotoSansTamil[wdth,wght].ttf"),
+    "thai": _variable("NotoSansThai", "fontpkg_noto_sans_thai", "NotoSansThai[wdth,wght].ttf"),
+    "arabic": _variable("NotoSansArabic", "fontpkg_noto_sans_arabic", "NotoSansArabic[wdth,wght].ttf"),
+    "hebrew": _variable("Heebo", "fontpkg_heebo", "Heebo[wght].ttf"),
 }
 
-FALLBACK_ORDER = ("atkinson", "inter", "noto")
+FALLBACK_ORDER = ("atkinson", "inter", "noto", "devanagari", "bengali", "tamil", "thai", "arabic", "hebrew")
+
+SHAPED = frozenset({"devanagari", "bengali", "tamil", "thai", "arabic", "hebrew"})
+"""Families whose text ReportLab shapes with HarfBuzz as it sets it (text.shaped_style):
+conjuncts formed, vowel signs moved before their consonant, Arabic letters joined,
+marks placed. Paragraphs without them are set one glyph per character, which is
+right for the other scripts and much cheaper."""
 
 
 def _font_path(face: Face) -> Path:
     return Path(str(resources.files(face.package) / "files" / face.filename))
 
 
-def _load(face: Face, regular: str) -> TTFont:
+def _load(face: Face, regular: str | None) -> TTFont:
     if face.weight is None:
-        return TTFont(face.name, str(_font_path(face)))
-    from .fontcache import static_instance
+        font = TTFont(face.name, str(_font_path(face)))
+    else:
+        from .fontcache import static_instance
 
-    return static_instance(face.name, _font_path(face), face.weight, _cmap(regular))
+        font = static_instance(face.name, _font_path(face), face.weight, _cmap(regular or face.name))
+    # Any face may sit in a shaped paragraph (text.shaped_style); ReportLab shapes a
+    # paragraph only when its style asks and its own font allows it.
+    font.shapable = True
+    return font
+
+
+def _family_of(name: str) -> str | None:
+    return next((family for family, faces in FACES.items() if any(f.name == name for f in faces.values())), None)
+
+
+def _register_regular(family: str) -> str:
+    """The regular face alone, enough to ask which characters a family has: the bold
+    instance of a variable font takes seconds to make, so it waits until the family
+    actually sets text (:func:`register_family`)."""
+    face = FACES[family][(False, False)]
+    if face.name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(_load(face, None))
+    return face.name
 
 
 @lru_cache(maxsize=None)
@@ -71,9 +109,10 @@ def register_family(family: str) -> None:
     The mapping is what makes a Greek name in a bold heading bold: ReportLab
     looks up the bold face of the fallback family through it."""
     faces = FACES[family]
+    regular = _register_regular(family)
     for face in {f.name: f for f in faces.values()}.values():
         if face.name not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(_load(face, faces[(False, False)].name))
+            pdfmetrics.registerFont(_load(face, regular))
     for (bold, italic), face in faces.items():
         addMapping(family, int(bold), int(italic), face.name)
         addMapping(faces[(False, False)].name, int(bold), int(italic), face.name)
@@ -106,15 +145,55 @@ def _cmap(face_name_: str) -> frozenset[int]:
 
 
 def has_glyph(family: str, char: str) -> bool:
-    return ord(char) in _cmap(face_name(family))
+    return ord(char) in _cmap(_register_regular(family))
+
+
+def draws_shaped(family: str) -> bool:
+    """True when text in ``family`` is shaped as it is drawn (the family is one of SHAPED
+    and HarfBuzz is installed)."""
+    return family in SHAPED and _harfbuzz()
+
+
+@lru_cache(maxsize=1)
+def _harfbuzz() -> bool:
+    from importlib.util import find_spec
+
+    return find_spec("uharfbuzz") is not None
+
+
+_SHAPED = (
+    (0x0590, 0x08FF),  # Hebrew, Arabic, Syriac, Thaana, NKo …: joined letters, right to left
+    (0x0900, 0x0DFF),  # Devanagari … Sinhala: conjuncts and vowel signs drawn before their consonant
+    (0x0E00, 0x0FFF),  # Thai, Lao, Tibetan: stacked marks
+    (0x1000, 0x109F),  # Myanmar
+    (0x1780, 0x18AF),  # Khmer, Mongolian
+    (0xA8E0, 0xA8FF),  # Devanagari Extended
+    (0xFB1D, 0xFDFF),  # Hebrew and Arabic presentation forms: still right to left
+    (0xFE70, 0xFEFE),  # Arabic presentation forms B
+)
+"""Scripts whose letters change shape, join or reorder as they are written. Their
+characters must fall to a font that is shaped as it is drawn (fonts.SHAPED);
+placed one glyph per character, left to right, they would print wrongly (a
+Devanagari name as loose letters and dotted circles), so a character of these
+scripts that only an unshaped font has is refused like a missing glyph."""
+
+
+
+def needs_shaping(char: str) -> bool:
+    code = ord(char)
+    return any(lo <= code <= hi for lo, hi in _SHAPED)
 
 
 @lru_cache(maxsize=4096)
 def family_for(char: str, preferred: str = "atkinson") -> str | None:
-    """The first family in the fallback chain (starting at ``preferred``) that draws ``char``."""
+    """The first family in the fallback chain (starting at ``preferred``) that draws ``char``;
+    for a script that must be shaped, the shaped fonts come first (Noto Sans has
+    Devanagari glyphs, but drawn unshaped they would be wrong)."""
     if char in "\n\t ":
         return preferred
     order = [preferred] + [f for f in FALLBACK_ORDER if f != preferred]
+    if needs_shaping(char):
+        order = [f for f in order if f in SHAPED] + [f for f in order if f not in SHAPED]
     for family in order:
         if has_glyph(family, char):
             return family

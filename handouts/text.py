@@ -21,13 +21,15 @@ Characters that draw nothing are sorted by what they would do on the page:
 from __future__ import annotations
 
 import unicodedata
+import weakref
 from functools import lru_cache
 from typing import Any, Iterator
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus.paraparser import ParaParser, _spanAttrMap
 
 from .errors import Problem
-from .fonts import FACES, FALLBACK_ORDER, face_name, family_for
+from .fonts import FACES, FALLBACK_ORDER, SHAPED, face_name, family_for, needs_shaping  # noqa: F401 (needs_shaping: part of this module's API)
 
 _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
 
@@ -37,28 +39,8 @@ _LAYOUT = frozenset("\n\t\r\u2028\u2029")
 
 _BREAKS = str.maketrans({"\r": "\n", "\u2028": "\n", "\u2029": "\n"})
 
-_SHAPED = (
-    (0x0590, 0x08FF),  # Hebrew, Arabic, Syriac, Thaana, NKo …: joined letters, right to left
-    (0x0900, 0x0DFF),  # Devanagari … Sinhala: conjuncts and vowel signs drawn before their consonant
-    (0x0E00, 0x0FFF),  # Thai, Lao, Tibetan: stacked marks
-    (0x1000, 0x109F),  # Myanmar
-    (0x1780, 0x18AF),  # Khmer, Mongolian
-    (0xA8E0, 0xA8FF),  # Devanagari Extended
-    (0xFB1D, 0xFDFF),  # Hebrew and Arabic presentation forms: still right to left
-    (0xFE70, 0xFEFE),  # Arabic presentation forms B
-)
-"""Scripts whose letters change shape, join or reorder as they are written. ReportLab
-places one glyph per character, left to right, so even with a font that has the
-glyphs such text would print wrongly (a Devanagari name as loose letters and
-dotted circles): it is refused like a missing glyph instead."""
-
 SHOWN = 5
 """Characters named in one message, at most."""
-
-
-def needs_shaping(char: str) -> bool:
-    code = ord(char)
-    return any(lo <= code <= hi for lo, hi in _SHAPED)
 
 
 def escape(text: str) -> str:
@@ -110,6 +92,24 @@ def unprintable(text: str) -> str | None:
     return None
 
 
+_RTL_FAMILIES = frozenset({"arabic", "hebrew"})
+
+
+def _visual(chunk: str, family: str | None) -> str:
+    """A right-to-left run with its words in the order they are seen, left to right.
+
+    ReportLab lays words out left to right in the order they come, and HarfBuzz
+    orders the letters inside each word as it shapes it; so the words of a
+    right-to-left run (a name between left-to-right text) are reversed here.
+    Whole right-to-left paragraphs, whose lines would break in the wrong order,
+    are not supported (README, Languages)."""
+    if family not in _RTL_FAMILIES or " " not in chunk.strip():
+        return chunk
+    lead = chunk[: len(chunk) - len(chunk.lstrip(" "))]
+    tail = chunk[len(chunk.rstrip(" ")):]
+    return lead + " ".join(reversed(chunk.strip(" ").split(" "))) + tail
+
+
 @lru_cache(maxsize=1024)
 def markup(text: str, family: str = "atkinson") -> str:
     """Escape ``text`` for a Paragraph and switch font for characters ``family`` lacks.
@@ -123,7 +123,14 @@ def markup(text: str, family: str = "atkinson") -> str:
     def flush() -> None:
         if not run:
             return
-        chunk = escape("".join(run))
+        text = "".join(run)
+        if run_family in _RTL_FAMILIES and text.endswith(" "):  # a space after the run is not part of it
+            kept = text.rstrip(" ")
+            run[:] = list(kept)
+            flush()
+            out.append(" " * (len(text) - len(kept)))
+            return
+        chunk = escape(_visual(text, run_family))
         if run_family in (None, family):
             out.append(chunk)
         else:
@@ -136,6 +143,8 @@ def markup(text: str, family: str = "atkinson") -> str:
             out.append("<br/>")
             continue
         fam = family_for(ch, family) or family
+        if ch == " " and run_family in _RTL_FAMILIES:
+            fam = run_family  # a space between right-to-left words keeps them one run, reordered together
         if fam != run_family:
             flush()
             run_family = fam
@@ -163,7 +172,7 @@ def _strings(value: Any, loc: tuple = ()) -> Iterator[tuple[tuple, str]]:
 
 def glyph_problems(data: Any, file: str, line_of=lambda loc: None, family: str = "atkinson") -> list[Problem]:
     """One problem per field holding a character no configured font can draw."""
-    from .fonts import missing_glyphs
+    from .fonts import draws_shaped, missing_glyphs
     from .located import format_loc
 
     problems = []
@@ -177,7 +186,7 @@ def glyph_problems(data: Any, file: str, line_of=lambda loc: None, family: str =
         if missing:
             problems.append(Problem(file, line_of(loc), format_loc(loc), f"no font can print {_named(missing)}"))
             continue
-        shaped = [c for c in text if needs_shaping(c)]
+        shaped = [c for c in text if needs_shaping(c) and not draws_shaped(family_for(c, family) or family)]
         if shaped:
             scripts = " and ".join(dict.fromkeys(unicodedata.name(c, "unnamed").split()[0].title() for c in shaped))
             problems.append(Problem(file, line_of(loc), format_loc(loc),
@@ -201,6 +210,12 @@ class WeightKeepingParser(ParaParser):
     fallback run takes the weight of the text it sits in, and ReportLab's own
     family mapping then picks the fallback family's bold face."""
 
+    def parse(self, text, style):
+        style, frags, bullet = super().parse(text, style)
+        if frags and getattr(style, "shaping", 0):
+            _one_font_per_word(frags)
+        return style, frags, bullet
+
     def start_font(self, attr):
         name = attr.get("name") or attr.get("face")
         if name not in fallback_faces():
@@ -215,3 +230,43 @@ class WeightKeepingParser(ParaParser):
 @lru_cache(maxsize=1)
 def fallback_faces() -> frozenset[str]:
     return frozenset(FACES[family][(False, False)].name for family in FALLBACK_ORDER if family != "atkinson")
+
+
+def _one_font_per_word(frags: list) -> None:
+    """In a paragraph that is shaped, a space wherever the font changes inside a word
+    (``<b>By:</b>&nbsp;Jo``, a name in brackets), and no-break spaces made plain.
+
+    ReportLab shapes a whole word with the first font of the word and then looks
+    its glyphs up in each piece's own font, so a word in two fonts (even the
+    regular and bold of one family) prints wrong glyphs or fails. Only paragraphs
+    holding a shaped script are shaped, and only there is a space added."""
+    for frag in frags:
+        if "\xa0" in getattr(frag, "text", ""):
+            frag.text = frag.text.replace("\xa0", " ")
+    for here, after in zip(frags, frags[1:]):
+        text, following = getattr(here, "text", ""), getattr(after, "text", "")
+        if (text and following and getattr(here, "fontName", None) != getattr(after, "fontName", None)
+                and not text[-1].isspace() and not following[0].isspace()):
+            here.text = text + " "
+
+
+@lru_cache(maxsize=1)
+def shaped_faces() -> tuple[str, ...]:
+    return tuple(FACES[family][(False, False)].name for family in SHAPED)
+
+
+_SHAPED_STYLES: "weakref.WeakKeyDictionary[ParagraphStyle, ParagraphStyle]" = weakref.WeakKeyDictionary()
+
+
+def shaped_style(style: ParagraphStyle, marked_up: str) -> ParagraphStyle:
+    """``style``, or its copy that has ReportLab shape the paragraph through HarfBuzz, when
+    the markup holds a run in a shaped script's font (fonts.SHAPED).
+
+    Shaping every paragraph would cost a third more time per handout for the few
+    that need it, so only these are shaped."""
+    if not any(f'name="{face}"' in marked_up for face in shaped_faces()):
+        return style
+    copy = _SHAPED_STYLES.get(style)
+    if copy is None:
+        copy = _SHAPED_STYLES[style] = ParagraphStyle(f"{style.name}-shaped", parent=style, shaping=1)
+    return copy

@@ -32,12 +32,29 @@ def test_many_missing_characters_are_counted_not_all_listed():
     assert message.endswith("and 3 more")
 
 
-@pytest.mark.parametrize("text, script", [("अनीता शर्मा", "Devanagari"), ("Anita शर्मा", "Devanagari")])
-def test_a_script_whose_letters_join_is_refused_though_a_font_has_its_glyphs(text, script):
-    """A font has Devanagari glyphs, but placed one per character they would print as loose letters."""
-    (message,) = problems(text)
-    assert message.startswith(f"roster.csv:7: name: cannot print {script} text such as ")
-    assert "would print wrongly" in message
+@pytest.mark.parametrize("text", ["अनीता शर्मा", "Anita शर्मा", "রবীন্দ্রনাথ ঠাকুর", "தமிழ் செல்வி", "สมชาย ใจดี",
+                                  "محمد علي", "דוד כהן"])
+def test_scripts_whose_letters_join_pass_when_a_shaped_font_has_them(text):
+    assert problems(text) == []
+
+
+def test_a_script_with_no_font_is_named_not_misprinted():
+    (message,) = problems("မြန်မာ")
+    assert message.startswith("roster.csv:7: name: no font can print 'မ' (U+1019 MYANMAR LETTER MA)")
+
+
+def test_a_shaped_script_falls_to_its_shaped_font_not_a_general_one():
+    """Noto Sans has Devanagari glyphs, but only the shaped Devanagari font draws them right."""
+    from handouts.fonts import family_for, has_glyph
+
+    assert has_glyph("noto", "अ") and family_for("अ") == "devanagari"
+    assert family_for("ж") in ("inter", "noto")
+
+
+def test_right_to_left_words_are_laid_out_in_visual_order():
+    marked = markup("Dr محمد علي jr")
+    assert marked.index("علي") < marked.index("محمد")  # seen left to right: the second word first
+    assert marked.startswith("Dr ") and marked.endswith(" jr")
 
 
 def test_shaping_is_needed_by_joined_and_reordered_scripts_only():

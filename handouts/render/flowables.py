@@ -22,7 +22,7 @@ from reportlab.platypus.paragraph import textTransformFrags
 from reportlab.rl_config import _FUZZ
 
 from ..fonts import face_name
-from ..text import WeightKeepingParser
+from ..text import WeightKeepingParser, shaped_style
 from ..layout_models import Box
 
 
@@ -70,7 +70,33 @@ def _style_key(style: ParagraphStyle) -> tuple:
     return key
 
 
-class Para(Paragraph):
+class _Shaped(Paragraph):
+    """A paragraph that holds a script whose letters join or reorder is shaped (text.shaped_style)."""
+
+    def __init__(self, text, style=None, *args, **kwargs):
+        if isinstance(text, str) and style is not None:
+            style = shaped_style(style, text)
+        super().__init__(text, style, *args, **kwargs)
+
+
+class FreshPara(_Shaped):
+    """A Paragraph for one person's details: parsed like :class:`Para` (a fallback font keeps
+    the weight of the text around it) but never kept in the process caches."""
+
+    def _setup(self, text, style, bulletText, frags, cleaner):
+        if frags is None and isinstance(text, str):
+            parser = WeightKeepingParser()
+            parser.caseSensitive = self.caseSensitive
+            text = cleaner(text)
+            style, frags, bullet_frags = parser.parse(text, style)
+            if frags is None:
+                return super()._setup(text, style, bulletText, None, cleaner)  # ReportLab's own error
+            textTransformFrags(frags, style)
+            bulletText = bullet_frags or bulletText
+        super()._setup(text, style, bulletText, frags, cleaner)
+
+
+class Para(_Shaped):
     """A Paragraph that parses its markup, and breaks its lines for a width, once per process.
 
     A batch makes the same routine's paragraphs for every handout: parsing the
