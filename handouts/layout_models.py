@@ -123,8 +123,9 @@ class Header(LayoutPart):
 
 
 class Footer(LayoutPart):
-    left: str = Field("", description="Text at the left; placeholders: {clinic}, {contact}, {title}, {date}, {page}, {pages}.")
-    right: str = Field("Page {page} of {pages}", description="Text at the right; same placeholders.")
+    left: str = Field("", description="Text at the left; placeholders: {clinic}, {contact}, {title}, {date}, {page}, "
+                                      "{pages}, {page_of} ('Page 2 of 3' in the routine's language).")
+    right: str = Field("{page_of}", description="Text at the right; same placeholders.")
     style: Name = Field("footer", description="Text style.")
     rule: bool = Field(True, description="Draw a thin line above the footer.")
 

@@ -28,7 +28,7 @@ from handouts import labels
 from handouts.render.card.fit import CardComposer
 from handouts.units import MM
 
-from shipped import CARD_LAYOUTS, CONTENT_DIR, ROUTINES
+from shipped import ALL_ROUTINES, CARD_LAYOUTS, CONTENT_DIR, ROUTINES
 
 from pdfcheck import PdfFacts, normalise, read_facts
 
@@ -107,14 +107,15 @@ def card_lines(routine: Routine, summarised: bool = False) -> list[str]:
     """What a card must print: every cue (or title), its compact detail, every safety line; or, on a
     back set as the routine's card summary, the red flags and 'see a doctor' line in full, the summary
     and the pointer to the handout."""
+    words = labels.for_language(routine.language)
     lines = [routine.title]
     for step in routine.all_steps:
         lines.append(step.cue or step.title)
-        if step_detail(step):
-            lines.append(step_detail(step))
+        if step_detail(step, words):
+            lines.append(step_detail(step, words))
     s = routine.safety
     if summarised:
-        return lines + s.red_flags + s.card_summary + [s.seek_care, labels.CARD_FULL_ADVICE]
+        return lines + s.red_flags + s.card_summary + [s.seek_care, words.CARD_FULL_ADVICE]
     return lines + s.all_lines() + [st.caution for st in routine.all_steps if st.caution]
 
 
@@ -131,9 +132,9 @@ def _pages(pdf: bytes) -> list[str]:
 
 
 def test_every_seed_and_card_layout_is_built(built):
-    assert ROUTINES == sorted(doc.id for doc in content().routines)
+    assert ALL_ROUTINES == sorted(doc.id for doc in content().routines)
     assert LAYOUTS == sorted(LIBRARY.buildable("card"))
-    assert set(built) == set(CASES)
+    assert set(built) == {(r, l) for r in ALL_ROUTINES for l in LAYOUTS}
     assert {"card-credit", "card-business-us", "card-index", "card-a6", "card-foldout"} <= set(LAYOUTS)
 
 
@@ -237,7 +238,8 @@ def test_fronts_on_odd_pages_backs_on_even(page_texts, routine_id):
     first_cue = routine.all_steps[0].cue or routine.all_steps[0].title
     assert first_cue in pages[0]
     for n, text in enumerate(pages, start=1):
-        heads = [labels.RED_FLAGS, labels.CAUTIONS, labels.CARD_SUMMARY, labels.CARD_SEE_A_DOCTOR]
+        words = labels.for_language(routine.language)
+        heads = [words.RED_FLAGS, words.CAUTIONS, words.CARD_SUMMARY, words.CARD_SEE_A_DOCTOR]
         safety_at = min((text.find(h) for h in heads if h in text), default=None)
         if n % 2:
             assert text.startswith(routine.title.split()[0]), f"page {n} should be a front"

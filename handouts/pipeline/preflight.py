@@ -28,10 +28,13 @@ from ..text import glyph_problems
 
 
 def routine_problems(doc: RoutineDoc) -> list[Problem]:
-    """A routine's own problems: characters that cannot be printed, broken safety rules."""
+    """A routine's own problems: a language with no printed strings, characters that cannot be
+    printed, broken safety rules."""
     from ..checks.safety import safety_problems
+    from ..i18n.preflight import language_problems
 
-    return glyph_problems(doc.located.data, doc.located.name, doc.located.line_of) + safety_problems(doc)
+    return (language_problems(doc) + glyph_problems(doc.located.data, doc.located.name, doc.located.line_of)
+            + safety_problems(doc))
 
 
 def sheet_problems(doc: RoutineDoc, layout_name: str) -> list[Problem]:

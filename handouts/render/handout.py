@@ -24,9 +24,6 @@ from .. import images
 from ..errors import HandoutsError, Problem, display_path
 from ..layout_models import PICTURE_GAP, Layout, Section
 from ..models import (
-    HAND_USE_LABELS,
-    MOTION_LABELS,
-    REGION_LABELS,
     Clinic,
     Personalisation,
     Routine,
@@ -37,12 +34,10 @@ from ..styles import paragraph_styles
 from ..text import markup, markup_once
 from ..units import MM
 from . import pictures
-from .flowables import (MOVE_SHARE, Ahead, Beside, Breakable, ContinuedBox, FittedBox, Gap, Para, RuledLines, StepDisc,
+from .flowables import (MOVE_SHARE, Ahead, Beside, Breakable, ContinuedBox, FittedBox, FreshPara, Gap, Para, RuledLines, StepDisc,
                         TickBox, boxed, bullet, cell_style, first_of, stack_height, table)
 from .qr import QRFlowable, min_size_for
 from .page import Decoration, decorated_canvas
-
-AUDIENCE_WORDS = labels.AUDIENCE
 
 
 @dataclass
@@ -62,6 +57,7 @@ class HandoutRenderer:
     def __init__(self, data: HandoutInput):
         self.data = data
         self.r = data.routine
+        self.labels = labels.for_language(data.routine.language)
         self.layout = data.layout
         self.styles = paragraph_styles(data.layout)
         self.styles["caption_side"] = ParagraphStyle("caption_side", parent=self.styles["caption"], alignment=TA_LEFT,
@@ -87,7 +83,7 @@ class HandoutRenderer:
     def personal(self, markup_text: str, style: str) -> Paragraph:
         """One person's details: parsed and broken afresh, never kept in the paragraph caches,
         which hold the routine's text that every handout of a batch shares."""
-        return Paragraph(markup_text, self.styles[style])
+        return FreshPara(markup_text, self.styles[style])
 
     def bullets(self, items: list[str], style: str = "bullet") -> list:
         return [bullet(markup(t), self.styles[style]) for t in items]
@@ -111,7 +107,7 @@ class HandoutRenderer:
         # Other boxes that fit a page break like text when the page they reach has room for their
         # start: moving them whole would leave that room blank.
         return [_outlined(ContinuedBox(self.p(title, spec.title_style),
-                                       lambda: self.p(f"{title} (continued)", spec.title_style), body, spec, self.width,
+                                       lambda: self.p(self.labels.continued(title), spec.title_style), body, spec, self.width,
                                        self.height, move_below=self.height * MOVE_SHARE if fits else 0), title),
                 gap]
 
@@ -143,7 +139,7 @@ class HandoutRenderer:
 
     def section_title(self) -> list:
         r = self.r
-        facts = [AUDIENCE_WORDS[r.audience.value], f"Time: {r.time.text}"]
+        facts = [self.labels.audience(r.audience.value), f"{self.labels.colon(self.labels.TIME)} {r.time.text}"]
         block = [
             _outlined(self.p(r.title, "title"), r.title),
             self.p(r.summary, "subtitle"),
@@ -164,14 +160,14 @@ class HandoutRenderer:
         clinician = per.clinician or (self.data.clinic.clinician if self.data.clinic else None)
         rows = []
         if per.for_name:
-            rows.append(("Prepared for", per.for_name))
+            rows.append((self.labels.PREPARED_FOR, per.for_name))
         if clinician:
-            rows.append(("By", clinician))
+            rows.append((self.labels.BY, clinician))
         if per.date:
-            rows.append(("Date", per.date))
+            rows.append((self.labels.DATE, self.labels.date(per.date)))
         if not rows:
             return []
-        text = "&nbsp;&nbsp;&nbsp;·&nbsp;&nbsp;&nbsp;".join(f"<b>{markup(k)}:</b> {markup_once(v)}" for k, v in rows)
+        text = "&nbsp;&nbsp;&nbsp;·&nbsp;&nbsp;&nbsp;".join(f"<b>{markup(self.labels.colon(k))}</b> {markup_once(v)}" for k, v in rows)
         box = self.layout.boxes.get("personal")
         para = self.personal(text, box.body_style if box else "body")
         if box is None:
@@ -188,14 +184,17 @@ class HandoutRenderer:
         r = self.r
         label = self.styles["body"]
         rows = [
-            [self.pm("<b>Time</b>", "body"), self.p(r.time.text, "body")],
-            [self.pm("<b>Position</b>", "body"), self.p(r.position, "body")],
+            [self.pm(f"<b>{markup(self.labels.TIME)}</b>", "body"), self.p(r.time.text, "body")],
+            [self.pm(f"<b>{markup(self.labels.POSITION)}</b>", "body"), self.p(r.position, "body")],
         ]
         if r.equipment:
-            rows.append([self.pm("<b>You need</b>", "body"), self.bullets(r.equipment)])
+            rows.append([self.pm(f"<b>{markup(self.labels.EQUIPMENT)}</b>", "body"), self.bullets(r.equipment)])
         if r.setup:
-            rows.append([self.pm("<b>Get ready</b>", "body"), self.bullets(r.setup)])
-        key_w = min(max(28 * MM, label.fontSize * 7), self.width * 0.4)
+            rows.append([self.pm(f"<b>{markup(self.labels.SETUP)}</b>", "body"), self.bullets(r.setup)])
+        # The key column holds its longest word whole ('Préparez-vous' in large print), up to 40 % of the width.
+        keys = [row[0] for row in rows] + [self.pm(f"<b>{markup(name)}</b>", "body") for _, name in self.routine_links()]
+        widest = max(k.minWidth() for k in keys) + 6
+        key_w = min(max(28 * MM, label.fontSize * 7, widest), self.width * 0.4)
         for url, name in self.routine_links():
             rows.append([self.pm(f"<b>{markup(name)}</b>", "body"), self.link(url, self.width - key_w - 6)])
         table = Table(rows, colWidths=[key_w, self.width - key_w])
@@ -208,12 +207,12 @@ class HandoutRenderer:
             ("LINEBELOW", (0, 0), (-1, -2), 0.4, HexColor(self.brand.light)),
         ]))
         table.splitInRow = 1  # a long list of things to get ready may go on over the page
-        return [self.headed([self.h2(labels.WHAT_YOU_NEED)], table), Spacer(1, 4)]
+        return [self.headed([self.h2(self.labels.WHAT_YOU_NEED)], table), Spacer(1, 4)]
 
     def section_assessment(self) -> list:
         if not self.r.assessment:
             return []
-        out: list = [self.h2(labels.ASSESSMENT)]
+        out: list = [self.h2(self.labels.ASSESSMENT)]
         for item in self.r.assessment:
             out.append(bullet(f"<b>{markup(item.question)}</b>", self.styles["bullet"]))
             if item.look_for:
@@ -225,14 +224,14 @@ class HandoutRenderer:
         s = self.r.safety
         groups: list[list] = []
         if s.cautions:
-            groups.append([self.pm(f"<b>{markup(labels.CAUTIONS)}</b>", "box_body"), *self.bullets(s.cautions)])
+            groups.append([self.pm(f"<b>{markup(self.labels.CAUTIONS)}</b>", "box_body"), *self.bullets(s.cautions)])
         if s.red_flags:
-            groups.append([self.pm(f"<b>{markup(labels.RED_FLAGS)}</b>", "box_body"), *self.bullets(s.red_flags)])
+            groups.append([self.pm(f"<b>{markup(self.labels.RED_FLAGS)}</b>", "box_body"), *self.bullets(s.red_flags)])
         if s.contraindications:
-            groups.append([self.pm(f"<b>{markup(labels.CONTRAINDICATIONS)}</b>", "box_body"), *self.bullets(s.contraindications)])
+            groups.append([self.pm(f"<b>{markup(self.labels.CONTRAINDICATIONS)}</b>", "box_body"), *self.bullets(s.contraindications)])
         if s.seek_care:
-            groups.append([self.pm(f"<b>{markup(labels.SEEK_CARE)}:</b> {markup(s.seek_care)}", "box_body")])
-        return self.box("safety", labels.SAFETY, [f for g in groups for f in g])
+            groups.append([self.pm(f"<b>{markup(self.labels.colon(self.labels.SEEK_CARE))}</b> {markup(s.seek_care)}", "box_body")])
+        return self.box("safety", self.labels.SAFETY, [f for g in groups for f in g])
 
     def section_steps(self) -> list:
         """Numbered steps; each heading (section, phase) travels with the step after it.
@@ -243,7 +242,7 @@ class HandoutRenderer:
         ReportLab's keepWithNext does not join a paragraph to a KeepTogether or
         table, so the headings are grouped with their first step explicitly."""
         out: list = []
-        pending: list = [self.h2(labels.STEPS)]
+        pending: list = [self.h2(self.labels.STEPS)]
         number = 0
         for phase, steps in self.r.grouped_steps():
             if phase is not None:
@@ -275,7 +274,7 @@ class HandoutRenderer:
                 rows.append([self.p(tip.text, "box_body"), ""])
                 spans.append(("SPAN", (0, i), (1, i)))
                 continue
-            label = f"<b>{markup(HAND_USE_LABELS[tip.hand_use].capitalize())}:</b> "
+            label = f"<b>{markup(self.labels.colon(self.labels.hand_use(tip.hand_use).capitalize()))}</b> "
             rows.append([pictures.hand_icon(tip.hand_use, size, self.brand), self.pm(label + markup(tip.text), "box_body")])
         commands = [
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -286,28 +285,28 @@ class HandoutRenderer:
         table.setStyle(cell_style([*commands, *spans]))
         table.wrap(inner, self.height)
         if max(table._rowHeights) <= self.height / 3:
-            return self.box("hand_use", labels.HAND_TIPS, [table])
+            return self.box("hand_use", self.labels.HAND_TIPS, [table])
         # A tip that with the box's title and padding may not fit a page (large text in a narrow
         # box): each picture above its tip, so the box breaks between tips and inside a tip's text.
         body = [cell for row in rows for cell in row if cell != ""]
-        return self.box("hand_use", labels.HAND_TIPS, body)
+        return self.box("hand_use", self.labels.HAND_TIPS, body)
 
     def section_tips(self) -> list:
         if not self.r.tips:
             return []
-        return self.box("tip", labels.TIPS, self.bullets(self.r.tips))
+        return self.box("tip", self.labels.TIPS, self.bullets(self.r.tips))
 
     def section_glossary(self) -> list:
         if not self.r.glossary:
             return []
-        body = [self.pm(f"<b>{markup(t.term)}:</b> {markup(t.definition)}", "box_body") for t in self.r.glossary]
-        return self.box("glossary", labels.GLOSSARY, body)
+        body = [self.pm(f"<b>{markup(self.labels.colon(t.term))}</b> {markup(t.definition)}", "box_body") for t in self.r.glossary]
+        return self.box("glossary", self.labels.GLOSSARY, body)
 
     def section_tracking_log(self) -> list:
         """A tick log sized by the routine's own dosage: one row per practice a day, its frequency
         in words. Left out when no step says how often (the handout never guesses), and on
         clinician handouts unless the layout asks for it (``tracking_log: always``)."""
-        often = practice_frequency(self.r)
+        often = practice_frequency(self.r, self.labels)
         wanted = self.layout.tracking_log
         if wanted == "never" or (wanted == "auto" and (often is None or self.r.audience.value == "clinician")):
             return []
@@ -325,10 +324,10 @@ class HandoutRenderer:
         tables: list = []
         for start in range(1, days + 1, per_row):
             numbers = range(start, min(start + per_row, days + 1))
-            header = [self.pm(f"<b>{markup(labels.DAY)}</b>", "small")] + [self.pm(f"<b>{d}</b>", "small") for d in numbers]
+            header = [self.pm(f"<b>{markup(self.labels.DAY)}</b>", "small")] + [self.pm(f"<b>{d}</b>", "small") for d in numbers]
             rows = [header]
             for t in range(per_day):
-                label = labels.DONE if per_day == 1 else labels.TIME_N.format(n=t + 1)
+                label = self.labels.DONE if per_day == 1 else self.labels.TIME_N.format(n=t + 1)
                 rows.append([self.p(label, "small")] + [TickBox(side, self.brand.muted) for _ in numbers])
             table = Table(rows, colWidths=[first] + [col] * len(numbers),
                           hAlign="CENTER" if per_row == days else "LEFT")
@@ -341,8 +340,8 @@ class HandoutRenderer:
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
             ]))
             tables += [Spacer(1, 6), table] if tables else [table]
-        intro = self.p(labels.tracking_intro_for(often.words if often else None), "body")
-        return [KeepTogether([self.h2(labels.TRACKING), intro, *tables]), Spacer(1, 8)]
+        intro = self.p(self.labels.tracking_intro(often.words if often else None), "body")
+        return [KeepTogether([self.h2(self.labels.TRACKING), intro, *tables]), Spacer(1, 8)]
 
     def section_notes(self) -> list:
         note = self.data.personal.note
@@ -354,12 +353,12 @@ class HandoutRenderer:
             spec = self.layout.boxes.get("notes")
             if spec is not None and self.layout.notes_lines:
                 def make(lines: int):
-                    return boxed([self.p(labels.NOTES, spec.title_style), Spacer(1, 4),
+                    return boxed([self.p(self.labels.NOTES, spec.title_style), Spacer(1, 4),
                                   RuledLines(lines, spacing, self.brand.muted)], spec, self.width)
                 if make(self.layout.notes_lines).wrap(self.width, self.height)[1] <= self.height:
-                    return [_outlined(FittedBox(make, self.layout.notes_lines, MIN_NOTES_LINES), labels.NOTES),
+                    return [_outlined(FittedBox(make, self.layout.notes_lines, MIN_NOTES_LINES), self.labels.NOTES),
                             Spacer(1, self.styles["body"].fontSize * 0.8)]
-        return self.box("notes", labels.NOTES, body)
+        return self.box("notes", self.labels.NOTES, body)
 
     def section_legend(self) -> list:
         used = []
@@ -373,9 +372,9 @@ class HandoutRenderer:
         size = min(max(self.styles["small"].fontSize * 2.2, 24), (self.width / per_row / 2 - 6) / 1.6)
         cells = []
         for h in used:
-            cells.append([pictures.hand_icon(h, size, self.brand), self.p(HAND_USE_LABELS[h], "small")])
+            cells.append([pictures.hand_icon(h, size, self.brand), self.p(self.labels.hand_use(h), "small")])
         for level in ("light", "moderate", "firm"):
-            cells.append([pictures.pressure_icon(level, size * 1.6, size * 0.5, self.brand), self.p(f"{level} pressure", "small")])
+            cells.append([pictures.pressure_icon(level, size * 1.6, size * 0.5, self.brand), self.p(self.labels.pressure_level(level), "small")])
         rows = []
         for i in range(0, len(cells), per_row):
             chunk = cells[i : i + per_row]
@@ -393,12 +392,12 @@ class HandoutRenderer:
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
         ]))
-        return [self.headed([self.h2(labels.LEGEND)], table), Spacer(1, 6)]
+        return [self.headed([self.h2(self.labels.LEGEND)], table), Spacer(1, 6)]
 
     def routine_links(self) -> list[tuple[str, str]]:
         """The routine's own web addresses with their labels, as printed beside their QR codes."""
         r = self.r
-        return [(url, name) for url, name in ((r.video_url, labels.VIDEO), (r.web_url, labels.WEB)) if url]
+        return [(url, name) for url, name in ((r.video_url, self.labels.VIDEO), (r.web_url, self.labels.WEB)) if url]
 
     def link(self, url: str, width: float, name: str = "") -> Table:
         """A QR code with the short link beside it, for a reader with or without a phone camera."""
@@ -420,7 +419,7 @@ class HandoutRenderer:
         if clinic is None or not clinic.contact_lines() or any("{contact}" in t for t in running):
             return []
         lines = [f"<b>{markup(clinic.name)}</b>"] + [markup(x) for x in clinic.contact_lines()]
-        return [KeepTogether([_outlined(self.pm(f"<b>{markup(labels.CONTACT)}</b>", "box_title"), labels.CONTACT),
+        return [KeepTogether([_outlined(self.pm(f"<b>{markup(self.labels.CONTACT)}</b>", "box_title"), self.labels.CONTACT),
                               self.pm("<br/>".join(lines), "body")]),
                 Spacer(1, 6)]
 
@@ -428,10 +427,10 @@ class HandoutRenderer:
         src = self.r.source
         parts = [src.title]
         if src.author:
-            parts.append(f"by {src.author}")
+            parts.append(self.labels.BY_AUTHOR.format(author=src.author))
         if src.publisher:
             parts.append(src.publisher)
-        text = "Source: " + ", ".join(parts) + f" ({src.document})."
+        text = f"{self.labels.colon(self.labels.SOURCE)} " + ", ".join(parts) + f" ({src.document})."
         if src.url:
             text += f" {src.url}"
         if src.note:
@@ -468,7 +467,7 @@ class HandoutRenderer:
         ]))
         phased = any(phase is not None for phase, _ in self.r.grouped_steps())
         text: list = [_outlined(head, f"{number}. {step.title}", 2 if phased else 1)]
-        caption = pictures.caption_text(step)
+        caption = pictures.caption_text(step, self.labels)
         if caption and self.layout.illustrations.position != "above":
             # Beside the picture, the caption (where the hands go) reads after the title at the text's
             # width; under a narrow picture it ran to seven lines and set the step's height.
@@ -481,9 +480,9 @@ class HandoutRenderer:
         if facts:
             text.append(self.pm(facts, "label"))
         if step.caution:
-            text.append(self.pm(f"<b>Caution:</b> {markup(step.caution)}", "caution"))
+            text.append(self.pm(f"<b>{markup(self.labels.colon(self.labels.CAUTION))}</b> {markup(step.caution)}", "caution"))
         if step.video_url:
-            text.append(self.link(step.video_url, text_w, labels.STEP_VIDEO))
+            text.append(self.link(step.video_url, text_w, self.labels.STEP_VIDEO))
         return text
 
     def beside(self, picture, text: list) -> Beside:
@@ -621,25 +620,15 @@ class HandoutRenderer:
         return parts
 
     def step_facts(self, step: Step) -> str:
-        parts = []
-        if step.hand_use:
-            parts.append("<b>Use:</b> " + markup(", ".join(HAND_USE_LABELS[h] for h in step.hand_use)))
-        if step.pressure:
-            parts.append("<b>Pressure:</b> " + markup(step.pressure.value))
-        if step.motion:
-            parts.append("<b>Move:</b> " + markup(", ".join(MOTION_LABELS[m] for m in step.motion)))
-        if step.dosage:
-            parts.append("<b>How long:</b> " + markup(step.dosage.compact()))
-        if step.regions:
-            parts.append("<b>Where:</b> " + markup(", ".join(REGION_LABELS[g] for g in step.regions)))
-        return " · ".join(parts)
+        L = self.labels
+        return " · ".join(f"<b>{markup(L.colon(name))}</b> " + markup(value) for name, value in L.step_facts(step))
 
     def step_picture(self, step: Step):
         ill = self.layout.illustrations
         beside = self.width if ill.position == "above" else None
         return pictures.step_picture(step, ill.width, ill.height, self.brand, self.styles["caption"], ill.pictograms,
                                      beside_width=beside, base_file=self.data.base_file, user_images=ill.user_images,
-                                     routine=self.r, with_caption=ill.position == "above")
+                                     routine=self.r, with_caption=ill.position == "above", words=self.labels)
 
     # ------------------------------------------------------------------ document
 
@@ -717,7 +706,7 @@ class HandoutRenderer:
             author=clinic.name if clinic else (self.r.source.publisher or "handouts"),
             subject=self.r.summary,
             creator="handouts",
-            keywords=", ".join(REGION_LABELS[g] for g in self.r.regions),
+            keywords=self.labels.regions(self.r.regions),
             lang=self.r.language,
             invariant=1,
             initialFontName="Atkinson",
@@ -730,13 +719,13 @@ class HandoutRenderer:
             "clinic": clinic.name if clinic else "",
             "contact": " · ".join(clinic.contact_lines()) if clinic else "",
             "title": self.r.title,
-            "date": self.data.personal.date or "",
+            "date": self.labels.date(self.data.personal.date) if self.data.personal.date else "",
             "for_name": self.data.personal.for_name or "",
         }
         logo = None
         if clinic is not None and clinic.logo and self.data.clinic_file is not None:
             logo = images.resolve(self.data.clinic_file, clinic.logo)
-        decoration = Decoration(layout, self.styles, values, logo)
+        decoration = Decoration(layout, self.styles, values, logo, self.labels.page_of)
         try:
             doc.build(self.story(), canvasmaker=decorated_canvas(decoration))
         except _TooLong:
@@ -788,7 +777,7 @@ class Frequency:
     """The frequency as the routine says it: '2-3 times a day, 5 days a week'."""
 
 
-def practice_frequency(routine: Routine) -> Frequency | None:
+def practice_frequency(routine: Routine, words: labels.Labels | None = None) -> Frequency | None:
     """The routine's own frequency, from the steps' dosages (the largest given); None when no step
     says how often, so that no handout prints a frequency the routine does not give."""
     per_day = per_week = None
@@ -804,9 +793,9 @@ def practice_frequency(routine: Routine) -> Frequency | None:
         return None
     parts = []
     if per_day is not None:
-        parts.append(labels.ONCE_A_DAY if per_day.text == "1" else labels.TIMES_A_DAY.format(n=per_day.text))
+        parts.append((words or labels.english()).times_a_day(per_day))
     if per_week is not None:
-        parts.append(labels.DAYS_A_WEEK.format(n=per_week.text))
+        parts.append((words or labels.english()).days_a_week(per_week))
     rows = max(1, min(int(per_day.high), MAX_TRACKING_ROWS)) if per_day is not None else 1
     return Frequency(rows, ", ".join(parts))
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from reportlab.lib.colors import HexColor
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph
+from .flowables import FreshPara
 
 from ..images import fitted
+from ..labels import english as english_labels
 from ..layout_models import FOOTER_GAP, HEADER_DESCENT, HEADER_GAP, PRINTER_EDGE as EDGE, Layout
 from ..text import markup, markup_once
 
@@ -27,12 +29,16 @@ class Decoration:
     styles: dict
     values: dict[str, str] = field(default_factory=dict)
     logo: Path | None = None
+    page_of: Callable[[int, int], str] | None = None
+    """'Page 2 of 3' in the document's language, for a layout's ``{page_of}``; a layout's own
+    words around ``{page}`` and ``{pages}`` print as the layout writes them."""
 
     def fill(self, template: str, page: int, pages: int, limit: int | None = None) -> str:
         """Fill placeholders in a template; values are escaped, the template's own text too.
 
         With ``limit``, a value longer than that many characters is cut and ends in '…'."""
-        values = dict(self.values, page=str(page), pages=str(pages))
+        page_of = self.page_of or english_labels().page_of
+        values = dict(self.values, page=str(page), pages=str(pages), page_of=page_of(page, pages))
         if limit is not None:
             values = {k: v if len(v) <= limit else v[: limit - 1].rstrip() + "…" for k, v in values.items()}
         out = []
@@ -100,14 +106,14 @@ class Decoration:
             placed = []
             right_w = 0.0
             if right_text:
-                p = Paragraph(right_text, right_style)
+                p = FreshPara(right_text, right_style)
                 share = inner * (0.5 if left_text else 1.0)
                 p.wrap(share, 1000)
                 right_w = min(share, max(p.getActualLineWidths0() or [0]) + 2)
                 _, h = p.wrap(right_w, 1000)
                 placed.append((p, x + inner - right_w, h))
             if left_text:
-                p = Paragraph(left_text, band_style)
+                p = FreshPara(left_text, band_style)
                 _, h = p.wrap(inner - right_w - 12, 1000)
                 placed.append((p, x, h))
             if all(h <= room + 0.01 for _, _, h in placed):

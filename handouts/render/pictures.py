@@ -13,10 +13,10 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Table
 
-from .. import art, images
+from .. import art, images, labels
 from ..fonts import face_name
 from ..layout_models import Brand
-from ..models import REGION_LABELS, Audience, Giver, HandUse, Posture, Pressure, Routine, Stance, Step, Tool
+from ..models import Audience, Giver, HandUse, Posture, Pressure, Routine, Stance, Step, Tool
 from ..text import markup
 from .flowables import Para, cell_style
 from .forms import make_form
@@ -106,11 +106,12 @@ def pressure_icon(level: str | Pressure, width: float, height: float, brand: Bra
     return Icon(_pressure(*key[1:]), key)
 
 
-def caption_text(step: Step) -> str:
+def caption_text(step: Step, words=None) -> str:
+    """The step's own alt text, or the regions it works on in the document's language (``words``)."""
     if step.illustration is not None:
         return step.illustration.alt
     if step.regions:
-        return ", ".join(REGION_LABELS[r] for r in step.regions).capitalize()
+        return (words or labels.english()).regions(step.regions).capitalize()
     return ""
 
 
@@ -154,6 +155,10 @@ def body_drawing(step: Step, width: float, height: float, brand: Brand, label_si
     hold = None
     if step.dosage and step.dosage.hold_seconds:
         hold = f"{step.dosage.hold_seconds.text} s"
+        language = routine.language if routine is not None else "en"
+        if step.dosage.hold_seconds.text in labels.VAGUE_WORDS and not language.startswith("en"):
+            # 'a few' held: the pill says it in the routine's words ('unos segundos'), as the steps do.
+            hold = labels.for_language(language).vague_seconds(step.dosage.hold_seconds)
     return _body_map(tuple(step.regions), tuple(step.motion), ill.direction if ill else None, ill.view if ill else None,
                      hold, width, height, palette(brand), label_size, technique(step, audience, routine))
 
@@ -236,7 +241,7 @@ def user_image(step: Step, base_file: Path | None, width: float, height: float):
 def step_picture(step: Step, width: float, height: float, brand: Brand, caption: ParagraphStyle,
                  pictograms: bool = True, beside_width: float | None = None, base_file: Path | None = None,
                  user_images: str = "instead", audience: Audience | str | None = None,
-                 routine: Routine | None = None, with_caption: bool = True):
+                 routine: Routine | None = None, with_caption: bool = True, words=None):
     """Body map with pictograms and a caption (left out with ``with_caption=False``, when the
     caption is set in the step's text beside the picture instead).
 
@@ -254,7 +259,7 @@ def step_picture(step: Step, width: float, height: float, brand: Brand, caption:
                         colWidths=[width])
         drawing.setStyle(cell_style([("ALIGN", (0, 0), (-1, -1), "CENTER"), *_TIGHT]))
     strip = _strip(step, icon, brand, width) if pictograms else None
-    text = caption_text(step)
+    text = caption_text(step, words)
     cap = Para(markup(text), caption) if text and with_caption else None
     if beside_width:
         side = [x for x in (strip, cap) if x is not None]

@@ -21,7 +21,7 @@ from reportlab.platypus import Flowable, Paragraph
 
 from ... import labels
 from ...layout_models import Brand, CardSection, Layout
-from ...models import HAND_USE_LABELS, Clinic, Routine, Step
+from ...models import Clinic, Routine, Step
 from ...text import markup
 from .. import pictures, qr
 from ..flowables import Para, StepDisc, bullet
@@ -151,7 +151,7 @@ class Band:
     label_w: float
 
 
-def step_cautions(routine: Routine) -> list[str]:
+def step_cautions(routine: Routine, words: labels.Labels | None = None) -> list[str]:
     """Each step's own caution as "Step 3: …" (steps sharing one caution listed together).
 
     The card front only has room for cues, so a step's caution travels on the back
@@ -162,23 +162,25 @@ def step_cautions(routine: Routine) -> list[str]:
     for number, step in enumerate(routine.all_steps, start=1):
         if step.caution and step.caution.strip().casefold() not in general:
             steps.setdefault(step.caution.strip(), []).append(number)
+    words = words or labels.for_language(routine.language)
     lines = []
     for caution, numbers in steps.items():
-        label = (labels.CARD_STEP_ONE.format(number=numbers[0]) if len(numbers) == 1
-                 else labels.CARD_STEP_MANY.format(numbers=", ".join(map(str, numbers))))
-        lines.append(f"{label}: {caution}")
+        label = (words.CARD_STEP_ONE.format(number=numbers[0]) if len(numbers) == 1
+                 else words.CARD_STEP_MANY.format(numbers=", ".join(map(str, numbers))))
+        lines.append(f"{words.colon(label)} {caution}")
     return lines
 
 
-def step_detail(step: Step) -> str:
+def step_detail(step: Step, words: labels.Labels | None = None) -> str:
     """Hand use, pressure and dosage in compact form: 'thumb · firm · 1 min each side'."""
+    words = words or labels.english()
     parts = []
     if step.hand_use:
-        parts.append(", ".join(HAND_USE_LABELS[h] for h in step.hand_use))
+        parts.append(words.hand_uses(step.hand_use))
     if step.pressure:
-        parts.append(step.pressure.value)
+        parts.append(words.pressure(step.pressure))
     if step.dosage:
-        parts.append(step.dosage.compact())
+        parts.append(words.dosage(step.dosage))
     return " · ".join(p for p in parts if p)
 
 
@@ -267,6 +269,7 @@ class CardContent:
     def __init__(self, routine: Routine, layout: Layout, clinic: Clinic | None):
         assert layout.card is not None, "a card layout has a card block"
         self.r = routine
+        self.labels = labels.for_language(routine.language)
         self.spec = layout.card
         self.min_font = layout.min_font_size
         self.clinic = clinic
@@ -307,11 +310,11 @@ class CardContent:
     def links(self) -> list[tuple[str, str]]:
         """(label, address) of each code the back may carry: the routine's video and web page, then
         each step's video."""
-        out = [(label, url) for label, url in ((labels.CARD_VIDEO, self.r.video_url), (labels.CARD_WEB, self.r.web_url))
+        out = [(label, url) for label, url in ((self.labels.CARD_VIDEO, self.r.video_url), (self.labels.CARD_WEB, self.r.web_url))
                if url]
         for number, step in enumerate(self.r.all_steps, start=1):
             if step.video_url:
-                out.append((labels.CARD_STEP_VIDEO.format(number=number), step.video_url))
+                out.append((self.labels.CARD_STEP_VIDEO.format(number=number), step.video_url))
         return out
 
     def code_items(self, st: dict[str, ParagraphStyle]) -> list[Item]:
@@ -334,7 +337,7 @@ class CardContent:
                 number += 1
                 cue_text = step.cue or step.title
                 cue = Para(markup(cue_text), st["cue"])
-                detail_text = step_detail(step)
+                detail_text = step_detail(step, self.labels)
                 detail = Para(markup(detail_text), st["detail"]) if detail_text else None
                 if with_pictures and step.regions:
                     label = max(self.min_font, st["detail"].fontSize * 0.8)
@@ -358,15 +361,15 @@ class CardContent:
         out: list[Item] = []
         if summary:
             groups = [
-                (labels.RED_FLAGS, s.red_flags, "red flag"),
-                (labels.CARD_SUMMARY, s.card_summary, "card summary line"),
+                (self.labels.RED_FLAGS, s.red_flags, "red flag"),
+                (self.labels.CARD_SUMMARY, s.card_summary, "card summary line"),
             ]
         else:
             groups = [
-                (labels.RED_FLAGS, s.red_flags, "red flag"),
-                (labels.CONTRAINDICATIONS, s.contraindications, "reason not to do the routine"),
-                (labels.CAUTIONS, s.cautions, "caution"),
-                (labels.CARD_STEP_CAUTIONS, step_cautions(self.r), "step caution"),
+                (self.labels.RED_FLAGS, s.red_flags, "red flag"),
+                (self.labels.CONTRAINDICATIONS, s.contraindications, "reason not to do the routine"),
+                (self.labels.CAUTIONS, s.cautions, "caution"),
+                (self.labels.CARD_STEP_CAUTIONS, step_cautions(self.r, self.labels), "step caution"),
             ]
         head = st["safety_head"]
         for title, lines, what in groups:
@@ -376,7 +379,7 @@ class CardContent:
                             space_before=head.spaceBefore if out else 0.0))
 
             def again(title: str = title) -> Item:
-                return Item(Para(f"<b>{markup(title)}</b> {markup(labels.CARD_CONTINUED)}", head), f"heading '{title}'",
+                return Item(Para(f"<b>{markup(title)}</b> {markup(self.labels.CARD_CONTINUED)}", head), f"heading '{title}'",
                             keep_with_next=True)
 
             for i, line in enumerate(lines, start=1):
@@ -385,12 +388,12 @@ class CardContent:
                 out.append(Item(bullet(text, st["safety"]), f"{what} {i} of {len(lines)} '{_short(line)}'",
                                 continued=again))
         if s.seek_care:
-            text = (f"<font color='{head.textColor.hexval().replace('0x', '#')}'><b>{markup(labels.CARD_SEE_A_DOCTOR)}</b>"
+            text = (f"<font color='{head.textColor.hexval().replace('0x', '#')}'><b>{markup(self.labels.CARD_SEE_A_DOCTOR)}</b>"
                     f"</font> {markup(s.seek_care)}")
             out.append(Item(Para(text, st["safety"]), f"'see a doctor' line '{_short(s.seek_care)}'",
                             space_before=head.spaceBefore if out else 0.0))
         if summary:
-            out.append(Item(Para(f"<b>{markup(labels.CARD_FULL_ADVICE)}</b>", st["safety"]), "pointer to the handout",
+            out.append(Item(Para(f"<b>{markup(self.labels.CARD_FULL_ADVICE)}</b>", st["safety"]), "pointer to the handout",
                             space_before=head.spaceBefore))
         return out
 
@@ -408,7 +411,7 @@ class CardContent:
     def source_items(self, st: dict[str, ParagraphStyle], pinned: bool = True) -> list[Item]:
         src = self.r.source
         parts = [src.title] + [x for x in (src.author, src.publisher) if x]
-        text = labels.CARD_FROM_SOURCE.format(source=", ".join(parts))
+        text = self.labels.CARD_FROM_SOURCE.format(source=", ".join(parts))
         if src.url:
             text += f" · {src.url}"
         para = Para(markup(text), st["contact"])

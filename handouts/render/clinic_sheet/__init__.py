@@ -19,7 +19,6 @@ from ...errors import HandoutsError, Problem, display_path
 from ...text import markup, markup_once
 from ..flowables import Para, boxed, bullet, cell_style
 from ..handout import HandoutInput, HandoutRenderer
-from ... import labels
 from .links import link_block
 from .tiles import TileMaker
 
@@ -38,18 +37,18 @@ class SheetRenderer(HandoutRenderer):
 
     def section_title(self) -> list:
         r = self.r
-        facts = [labels.AUDIENCE[r.audience.value], f"{labels.TIME}: {r.time.text}"]
+        facts = [self.labels.audience(r.audience.value), f"{self.labels.colon(self.labels.TIME)} {r.time.text}"]
         return [self.p(r.title, "title"), self.p(r.summary, "subtitle"),
                 self.pm(" · ".join(markup(f) for f in facts), "label"), Spacer(1, 3)]
 
     def section_personal(self) -> list:
         per = self.data.personal
         clinician = per.clinician or (self.data.clinic.clinician if self.data.clinic else None)
-        rows = [(k, v) for k, v in ((labels.PREPARED_FOR, per.for_name), (labels.BY, clinician),
-                                    (labels.DATE, per.date)) if v]
+        rows = [(k, v) for k, v in ((self.labels.PREPARED_FOR, per.for_name), (self.labels.BY, clinician),
+                                    (self.labels.DATE, per.date and self.labels.date(per.date))) if v]
         if not rows:
             return []
-        text = "&nbsp;&nbsp;·&nbsp;&nbsp;".join(f"<b>{markup(k)}:</b> {markup_once(v)}" for k, v in rows)
+        text = "&nbsp;&nbsp;·&nbsp;&nbsp;".join(f"<b>{markup(self.labels.colon(k))}</b> {markup_once(v)}" for k, v in rows)
         if per.note:
             text += f"<br/>{markup_once(per.note)}"
         box = self.layout.boxes.get("personal")
@@ -60,9 +59,9 @@ class SheetRenderer(HandoutRenderer):
 
     def section_what_you_need(self) -> list:
         r = self.r
-        out = [self.pm(f"<b>{markup(labels.POSITION)}:</b> {markup(r.position)}", "body")]
+        out = [self.pm(f"<b>{markup(self.labels.colon(self.labels.POSITION))}</b> {markup(r.position)}", "body")]
         if r.equipment:
-            out.append(self.pm(f"<b>{markup(labels.EQUIPMENT)}:</b> " + markup("; ".join(r.equipment)), "body"))
+            out.append(self.pm(f"<b>{markup(self.labels.colon(self.labels.EQUIPMENT))}</b> " + markup("; ".join(r.equipment)), "body"))
         return [*out, Spacer(1, 3)]
 
     def section_safety(self) -> list:
@@ -70,8 +69,8 @@ class SheetRenderer(HandoutRenderer):
         s = self.r.safety
         body: list = []
         groups: list[str | None] = []  # the heading each item is listed under (None: it stands alone)
-        for title, lines in ((labels.RED_FLAGS, s.red_flags), (labels.CONTRAINDICATIONS, s.contraindications),
-                             (labels.CAUTIONS, s.cautions)):
+        for title, lines in ((self.labels.RED_FLAGS, s.red_flags), (self.labels.CONTRAINDICATIONS, s.contraindications),
+                             (self.labels.CAUTIONS, s.cautions)):
             if lines:
                 body.append(self.heading(title))
                 groups.append(None)
@@ -79,17 +78,17 @@ class SheetRenderer(HandoutRenderer):
                     body.append(bullet(markup(line), self.styles["bullet"]))
                     groups.append(title)
         if s.seek_care:
-            body.append(self.pm(f"<b>{markup(labels.SEEK_CARE)}:</b> {markup(s.seek_care)}", "box_body"))
+            body.append(self.pm(f"<b>{markup(self.labels.colon(self.labels.SEEK_CARE))}</b> {markup(s.seek_care)}", "box_body"))
             groups.append(None)
         spec = self.layout.boxes.get("safety")
         if spec is not None and self.layout.sheet.safety_columns == 2 and len(body) > 1:
             two = self.two_column_box(spec, body, groups)
             if two is not None:
                 return two
-        return self.box("safety", labels.SAFETY, body)
+        return self.box("safety", self.labels.SAFETY, body)
 
     def heading(self, title: str, continued: bool = False) -> Para:
-        text = f"<b>{markup(title)}</b>" + (f" {markup(labels.SHEET_CONTINUED)}" if continued else "")
+        text = f"<b>{markup(title)}</b>" + (f" {markup(self.labels.SHEET_CONTINUED)}" if continued else "")
         return self.pm(text, "box_body")
 
     def two_column_box(self, spec, body: list, groups: list[str | None]) -> list | None:
@@ -117,7 +116,7 @@ class SheetRenderer(HandoutRenderer):
         grid.setStyle(cell_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
-        whole = boxed([self.p(labels.SAFETY, spec.title_style), grid], spec, self.width)
+        whole = boxed([self.p(self.labels.SAFETY, spec.title_style), grid], spec, self.width)
         if whole.wrap(self.width, self.height)[1] > self.height:
             return None
         return [whole, Spacer(1, self.styles["body"].fontSize * 0.6)]
@@ -126,7 +125,8 @@ class SheetRenderer(HandoutRenderer):
         return []  # part of the title block
 
     def section_steps(self) -> list:
-        maker = TileMaker(self.layout, self.styles, self.brand, self.data.base_file, self.scale, self.data.routine)
+        maker = TileMaker(self.layout, self.styles, self.brand, self.data.base_file, self.scale, self.data.routine,
+                          self.labels)
         tiles = []
         number = 0
         for phase, steps in self.r.grouped_steps():
@@ -146,8 +146,8 @@ class SheetRenderer(HandoutRenderer):
         clinic = self.data.clinic
         if clinic is not None:
             lines = [f"<b>{markup(clinic.name)}</b>"] + [markup(x) for x in clinic.contact_lines()]
-            out += [self.pm(f"<b>{markup(labels.SHEET_CONTACT)}</b>", "box_title"), self.pm(" · ".join(lines), "body")]
-        links = [(url, label) for url, label in ((r.video_url, labels.SHEET_VIDEO), (r.web_url, labels.SHEET_WEB)) if url]
+            out += [self.pm(f"<b>{markup(self.labels.SHEET_CONTACT)}</b>", "box_title"), self.pm(" · ".join(lines), "body")]
+        links = [(url, label) for url, label in ((r.video_url, self.labels.SHEET_VIDEO), (r.web_url, self.labels.SHEET_WEB)) if url]
         if links:
             spec = self.layout.sheet
             half = (self.width - spec.column_gap) / 2
@@ -160,9 +160,9 @@ class SheetRenderer(HandoutRenderer):
             else:
                 out.append(blocks[0])
         src = r.source
-        parts = [src.title] + ([labels.BY_AUTHOR.format(author=src.author)] if src.author else []) + \
+        parts = [src.title] + ([self.labels.BY_AUTHOR.format(author=src.author)] if src.author else []) + \
                 ([src.publisher] if src.publisher else [])
-        text = f"{labels.SOURCE}: " + ", ".join(parts) + f" ({src.document})."
+        text = f"{self.labels.colon(self.labels.SOURCE)} " + ", ".join(parts) + f" ({src.document})."
         if src.url:
             text += f" {src.url}"
         out.append(Spacer(1, 3))

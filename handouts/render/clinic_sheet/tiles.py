@@ -15,7 +15,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Table
 
 from ...layout_models import MAX_PICTURE_SHARE, MIN_TEXT_WIDTH, PICTURE_GAP, Brand, Layout
-from ...models import HAND_USE_LABELS, Phase, Routine, Step
+from ...models import Phase, Routine, Step
 from ...text import markup
 from .. import pictures
 from ..flowables import Para, StepDisc, cell_style
@@ -32,15 +32,16 @@ _TIGHT = [
 ]
 
 
-def detail_words(step: Step) -> str:
+def detail_words(step: Step, words: labels.Labels | None = None) -> str:
     """Hand use, pressure and dosage in words, for the reader who does not know the pictograms."""
+    words = words or labels.english()
     parts = []
     if step.hand_use:
-        parts.append(", ".join(HAND_USE_LABELS[h] for h in step.hand_use).capitalize())
+        parts.append(words.hand_uses(step.hand_use).capitalize())
     if step.pressure:
-        parts.append(labels.PRESSURE_LEVEL.format(level=step.pressure.value))
+        parts.append(words.pressure_level(step.pressure))
     if step.dosage:
-        parts.append(step.dosage.compact())
+        parts.append(words.dosage(step.dosage))
     return " · ".join(parts)
 
 
@@ -79,9 +80,10 @@ class TileMaker:
     """Tiles for one routine in one layout's styles."""
 
     def __init__(self, layout: Layout, styles: dict[str, ParagraphStyle], brand: Brand, base_file: Path | None,
-                 scale: float = 1.0, routine: Routine | None = None):
+                 scale: float = 1.0, routine: Routine | None = None, words: labels.Labels | None = None):
         assert layout.sheet is not None, "a sheet layout has a sheet block"
         self.routine = routine
+        self.labels = words or labels.for_language(routine.language if routine else "en")
         self.layout = layout
         self.spec = layout.sheet
         self.st = styles
@@ -115,14 +117,14 @@ class TileMaker:
         out.append(head)
         if step.brief:
             out.append(Para(markup(step.brief), st["brief"]))
-        words = detail_words(step)
+        words = detail_words(step, self.labels)
         if words:
             out.append(Para(markup(words), st["detail"]))
         if step.caution:
-            out.append(Para(f"<b>{markup(labels.CAUTION)}:</b> {markup(step.caution)}", st["caution"]))
+            out.append(Para(f"<b>{markup(self.labels.colon(self.labels.CAUTION))}</b> {markup(step.caution)}", st["caution"]))
         if step.video_url:
             # Inside a tile the code is as small as its modules allow, so the link beside it keeps its words whole.
-            out.append(link_block(step.video_url, labels.STEP_VIDEO, min(self.spec.qr_size, min_size_for(step.video_url)),
+            out.append(link_block(step.video_url, self.labels.STEP_VIDEO, min(self.spec.qr_size, min_size_for(step.video_url)),
                                   width, st["detail"]))
         return out
 

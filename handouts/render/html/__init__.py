@@ -42,10 +42,11 @@ def render_html(data: HandoutInput) -> bytes:
     from markupsafe import Markup
 
     context = handout_view(data)
+    words = labels.for_language(data.routine.language)
     primary = data.clinic.brand_color if data.clinic is not None and data.clinic.brand_color else None
     text = environment().get_template("handout.html.j2").render(
         **context, base_css=Markup(base_css()), layout_css=stylesheet(data.layout, primary),
-        caution_label=labels.CAUTION, step_video_label=labels.STEP_VIDEO, font_placeholder=Markup(FONTS_HERE))
+        caution_label=words.CAUTION, step_video_label=words.STEP_VIDEO, colon=words.colon, font_placeholder=Markup(FONTS_HERE))
     # The fonts hold the page's characters, known only once it is written. The placeholder's first
     # occurrence is the template's own, in the head before any content text.
     return text.replace(FONTS_HERE, font_faces(text), 1).encode("utf-8")

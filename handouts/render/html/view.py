@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from ... import labels
 from ...layout_models import Brand, Section
-from ...models import HAND_USE_LABELS, MOTION_LABELS, REGION_LABELS, HandUse, Pressure, Step
+from ...models import HandUse, Pressure, Step
 from .. import pictures
 from ..handout import HandoutInput
 from .svg import inline_svg, symbol, use
@@ -68,6 +68,7 @@ class _Builder:
     def __init__(self, data: HandoutInput):
         self.data = data
         self.r = data.routine
+        self.labels = labels.for_language(data.routine.language)
         self.layout = data.layout
         self.brand: Brand = data.layout.brand
         if data.clinic is not None and data.clinic.brand_color:
@@ -92,12 +93,12 @@ class _Builder:
             "lang": r.language,
             "title": r.title,
             "summary": r.summary,
-            "facts": [labels.AUDIENCE[r.audience.value], f"{labels.TIME}: {r.time.text}"],
+            "facts": [self.labels.audience(r.audience.value), f"{self.labels.colon(self.labels.TIME)} {r.time.text}"],
             "routine_picture": self.routine_picture(),
             "clinic": clinic.name if clinic else None,
             "clinic_logo": self.logo(),
             "contact": clinic.contact_lines() if clinic else [],
-            "contact_label": labels.CONTACT,
+            "contact_label": self.labels.CONTACT,
             "sections": [s for s in (self.section(kind) for kind in self.order()) if s is not None],
             "symbols": self.symbol_defs,
         }
@@ -122,34 +123,34 @@ class _Builder:
     def section_personal(self):
         per = self.data.personal
         clinician = per.clinician or (self.data.clinic.clinician if self.data.clinic else None)
-        rows = [(k, v) for k, v in ((labels.PREPARED_FOR, per.for_name), (labels.BY, clinician),
-                                    (labels.DATE, per.date)) if v]
-        return {"heading": labels.PERSONAL, "rows": rows} if rows else None
+        rows = [(k, v) for k, v in ((self.labels.PREPARED_FOR, per.for_name), (self.labels.BY, clinician),
+                                    (self.labels.DATE, per.date and self.labels.date(per.date))) if v]
+        return {"heading": self.labels.PERSONAL, "rows": rows} if rows else None
 
     def section_safety(self):
         s = self.r.safety
-        groups = [(heading, items) for heading, items in ((labels.CAUTIONS, s.cautions), (labels.RED_FLAGS, s.red_flags),
-                                                          (labels.CONTRAINDICATIONS, s.contraindications)) if items]
-        return {"heading": labels.SAFETY, "groups": groups, "seek_care": s.seek_care,
-                "seek_care_label": labels.SEEK_CARE}
+        groups = [(heading, items) for heading, items in ((self.labels.CAUTIONS, s.cautions), (self.labels.RED_FLAGS, s.red_flags),
+                                                          (self.labels.CONTRAINDICATIONS, s.contraindications)) if items]
+        return {"heading": self.labels.SAFETY, "groups": groups, "seek_care": s.seek_care,
+                "seek_care_label": self.labels.SEEK_CARE}
 
     def section_what_you_need(self):
         r = self.r
-        rows: list[tuple[str, str | list[str]]] = [(labels.TIME, r.time.text), (labels.POSITION, r.position)]
+        rows: list[tuple[str, str | list[str]]] = [(self.labels.TIME, r.time.text), (self.labels.POSITION, r.position)]
         if r.equipment:
-            rows.append((labels.EQUIPMENT, list(r.equipment)))
+            rows.append((self.labels.EQUIPMENT, list(r.equipment)))
         if r.setup:
-            rows.append((labels.SETUP, list(r.setup)))
-        return {"heading": labels.WHAT_YOU_NEED, "rows": rows, "links": self.routine_links()}
+            rows.append((self.labels.SETUP, list(r.setup)))
+        return {"heading": self.labels.WHAT_YOU_NEED, "rows": rows, "links": self.routine_links()}
 
     def routine_links(self) -> list[tuple[str, str]]:
         """(name, address) of the routine's video and web page: the targets the PDF prints as QR codes."""
-        return [(name, url) for url, name in ((self.r.video_url, labels.VIDEO), (self.r.web_url, labels.WEB)) if url]
+        return [(name, url) for url, name in ((self.r.video_url, self.labels.VIDEO), (self.r.web_url, self.labels.WEB)) if url]
 
     def section_assessment(self):
         if not self.r.assessment:
             return None
-        return {"heading": labels.ASSESSMENT, "items": [(a.question, list(a.look_for)) for a in self.r.assessment]}
+        return {"heading": self.labels.ASSESSMENT, "items": [(a.question, list(a.look_for)) for a in self.r.assessment]}
 
     def section_steps(self):
         groups = []
@@ -162,7 +163,7 @@ class _Builder:
             groups.append({"title": phase.title if phase else None, "purpose": phase.purpose if phase else None,
                            "start": views[0].number if views else 1, "steps": views})
         has_phases = any(g["title"] for g in groups)
-        return {"heading": labels.STEPS, "groups": groups, "step_level": 4 if has_phases else 3,
+        return {"heading": self.labels.STEPS, "groups": groups, "step_level": 4 if has_phases else 3,
                 "position": self.layout.illustrations.position}
 
     def section_hand_tips(self):
@@ -174,35 +175,35 @@ class _Builder:
             if tip.hand_use is None:
                 tips.append((None, None, tip.text))
                 continue
-            name = HAND_USE_LABELS[tip.hand_use]
+            name = self.labels.hand_use(tip.hand_use)
             icon = self.hand(tip.hand_use, size)
             tips.append((icon, name.capitalize(), tip.text))
-        return {"heading": labels.HAND_TIPS, "tips": tips}
+        return {"heading": self.labels.HAND_TIPS, "tips": tips}
 
     def section_tips(self):
-        return {"heading": labels.TIPS, "items": list(self.r.tips)} if self.r.tips else None
+        return {"heading": self.labels.TIPS, "items": list(self.r.tips)} if self.r.tips else None
 
     def section_glossary(self):
         if not self.r.glossary:
             return None
-        return {"heading": labels.GLOSSARY, "terms": [(t.term, t.definition) for t in self.r.glossary]}
+        return {"heading": self.labels.GLOSSARY, "terms": [(t.term, t.definition) for t in self.r.glossary]}
 
     def section_tracking_log(self):
         """As in the PDF: sized by the routine's own frequency, left out when it gives none."""
         from ..handout import practice_frequency
 
-        often = practice_frequency(self.r)
+        often = practice_frequency(self.r, self.labels)
         wanted = self.layout.tracking_log
         if wanted == "never" or (wanted == "auto" and (often is None or self.r.audience.value == "clinician")):
             return None
         per_day = often.per_day if often else 1
-        rows = [labels.DONE] if per_day == 1 else [labels.TIME_N.format(n=t + 1) for t in range(per_day)]
-        return {"heading": labels.TRACKING, "intro": labels.tracking_intro_for(often.words if often else None),
-                "day": labels.DAY, "days": list(range(1, self.layout.tracking_days + 1)), "rows": rows}
+        rows = [self.labels.DONE] if per_day == 1 else [self.labels.TIME_N.format(n=t + 1) for t in range(per_day)]
+        return {"heading": self.labels.TRACKING, "intro": self.labels.tracking_intro(often.words if often else None),
+                "day": self.labels.DAY, "days": list(range(1, self.layout.tracking_days + 1)), "rows": rows}
 
     def section_notes(self):
-        return {"heading": labels.NOTES, "note": self.data.personal.note, "lines": self.layout.notes_lines,
-                "empty": labels.NOTES_EMPTY}
+        return {"heading": self.labels.NOTES, "note": self.data.personal.note, "lines": self.layout.notes_lines,
+                "empty": self.labels.NOTES_EMPTY}
 
     def section_legend(self):
         used: list = []
@@ -210,31 +211,31 @@ class _Builder:
             used += [h for h in step.hand_use if h not in used]
         if not used or not self.layout.illustrations.pictograms:
             return None
-        entries = [(self.hand(h, self.legend_icon), HAND_USE_LABELS[h]) for h in used]
+        entries = [(self.hand(h, self.legend_icon), self.labels.hand_use(h)) for h in used]
         for level in Pressure:
-            entries.append((self.pressure(level, self.legend_icon * 1.6), labels.PRESSURE_LEVEL.format(level=level.value)))
-        return {"heading": labels.LEGEND, "entries": entries}
+            entries.append((self.pressure(level, self.legend_icon * 1.6), self.labels.pressure_level(level)))
+        return {"heading": self.labels.LEGEND, "entries": entries}
 
     def section_source(self):
         src = self.r.source
         parts = [src.title]
         if src.author:
-            parts.append(labels.BY_AUTHOR.format(author=src.author))
+            parts.append(self.labels.BY_AUTHOR.format(author=src.author))
         if src.publisher:
             parts.append(src.publisher)
         links = [] if Section.what_you_need in self.layout.sections else self.routine_links()
-        return {"heading": labels.SOURCE, "text": ", ".join(parts) + f" ({src.document}).", "url": src.url,
+        return {"heading": self.labels.SOURCE, "text": ", ".join(parts) + f" ({src.document}).", "url": src.url,
                 "note": src.note, "links": links}
 
     # ------------------------------------------------------------------ pieces
 
     def step(self, number: int, step: Step) -> StepView:
         view = StepView(number, step.title, step.instruction, list(step.actions), self.facts(step), step.caution,
-                        caption=pictures.caption_text(step), video=step.video_url)
+                        caption=pictures.caption_text(step, self.labels), video=step.video_url)
         ill = self.layout.illustrations
         if ill.position == "none":
             return view
-        alt = step.illustration.alt if step.illustration else labels.STEP_PICTURE.format(
+        alt = step.illustration.alt if step.illustration else self.labels.STEP_PICTURE.format(
             n=number, text=view.caption or step.title)
         own = self.user_picture(step, alt, ill.width, ill.height)
         if own is not None:
@@ -242,8 +243,8 @@ class _Builder:
         if own is None or ill.user_images == "beside":
             drawing = pictures.body_drawing(step, ill.width, ill.height, self.brand,
                                             self.layout.resolved_style("caption").size or 9.0, routine=self.r)
-            regions = ", ".join(REGION_LABELS[g] for g in step.regions).capitalize()
-            name = alt if own is None else labels.STEP_PICTURE.format(n=number, text=regions or step.title)
+            regions = self.labels.regions(step.regions).capitalize()
+            name = alt if own is None else self.labels.STEP_PICTURE.format(n=number, text=regions or step.title)
             view.pictures.append(Picture(svg=inline_svg(drawing, name, self.next_id("pic"), "picture"), alt=name,
                                          width=ill.width, height=ill.height))
         if ill.pictograms:  # the PDF's strip: hands (the tools' own icons instead of "tool"), tools, pressure
@@ -257,31 +258,20 @@ class _Builder:
         return view
 
     def facts(self, step: Step) -> list[tuple[str, str]]:
-        out = []
-        if step.hand_use:
-            out.append((labels.USE, ", ".join(HAND_USE_LABELS[h] for h in step.hand_use)))
-        if step.pressure:
-            out.append((labels.PRESSURE, step.pressure.value))
-        if step.motion:
-            out.append((labels.MOVE, ", ".join(MOTION_LABELS[m] for m in step.motion)))
-        if step.dosage:
-            out.append((labels.HOW_LONG, step.dosage.compact()))
-        if step.regions:
-            out.append((labels.WHERE, ", ".join(REGION_LABELS[g] for g in step.regions)))
-        return out
+        return self.labels.step_facts(step)
 
     def hand(self, hand_use, size: float) -> Picture:
         """A hand pictogram, drawn as in the PDF; the drawing is in the page once, shown at each use."""
         drawing = pictures.hand_icon(hand_use, ICON, self.brand).drawing
-        return self.icon(("hand", hand_use.value), drawing, HAND_USE_LABELS[hand_use], size, size)
+        return self.icon(("hand", hand_use.value), drawing, self.labels.hand_use(hand_use), size, size)
 
     def tool(self, tool, size: float) -> Picture:
         drawing = pictures.tool_icon(tool, ICON, self.brand).drawing
-        return self.icon(("tool", tool.value), drawing, tool.value.replace("_", " "), size, size)
+        return self.icon(("tool", tool.value), drawing, self.labels.tool(tool), size, size)
 
     def pressure(self, level: Pressure, width: float) -> Picture:
         drawing = pictures.pressure_icon(level, ICON * 1.5, ICON * 0.55, self.brand).drawing
-        return self.icon(("pressure", level.value), drawing, labels.PRESSURE_LEVEL.format(level=level.value),
+        return self.icon(("pressure", level.value), drawing, self.labels.pressure_level(level),
                          width, width * 0.55 / 1.5)
 
     def icon(self, key: tuple, drawing, name: str, width: float, height: float) -> Picture:
