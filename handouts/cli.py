@@ -241,17 +241,21 @@ def list_(
     content_dir: Path = typer.Option(DEFAULT_CONTENT, "--content", help="Content folder."),
     layouts_dir: Optional[Path] = typer.Option(None, "--layouts", help=LAYOUTS_HELP),
 ) -> None:
-    """List routines (id, audience, steps, title) and layouts (shipped or your own)."""
+    """List routines (id, audience, steps, languages, title) and layouts (shipped or your own)."""
     from .content import load_content
+    from .translations import languages_by_id
 
     content = load_content([content_dir])
     lib = library(layouts_dir)
     layouts = lib.describe()
     typer.echo("Routines:")
     width = max(len(d.id) for d in content.routines)
+    languages = {rid: ", ".join(codes) for rid, codes in languages_by_id(content.routines).items()}
+    lang_width = max(len(v) for v in languages.values())
     for doc in sorted(content.routines, key=lambda d: d.id):
         r = doc.routine
-        say(f"  {doc.id:<{width}}  {r.audience.value:<9}  {len(r.all_steps):>2} steps  {r.title}")
+        say(f"  {doc.id:<{width}}  {r.audience.value:<9}  {len(r.all_steps):>2} steps  "
+            f"{languages[doc.id]:<{lang_width}}  {r.title}")
     typer.echo("Layouts:")
     lwidth = max((len(n) for n, _, _ in layouts), default=0)
     for name, kind, description in layouts:

@@ -157,7 +157,8 @@ def _guess_id(path: Path) -> str:
     return path.stem
 
 
-def routines_by_id(folder: Path, wanted: set[str]) -> tuple[dict[str, RoutineDoc], dict[str, list[Problem]], list[Path]]:
+def routines_by_id(folder: Path, wanted: set[str], translations: bool = True,
+                   ) -> tuple[dict[str, RoutineDoc], dict[str, list[Problem]], list[Path]]:
     """Routines by id, the problems of broken routine files by (guessed) id, and the clinic files.
 
     Files named after a wanted id are read first; the rest of the folder only when
@@ -191,6 +192,13 @@ def routines_by_id(folder: Path, wanted: set[str]) -> tuple[dict[str, RoutineDoc
     load(first)
     if not wanted <= set(docs) | set(broken):
         load(rest)
+    if translations:  # a translation built alone is held to its original, as `validate` holds it
+        from .translations import translation_problems
+
+        for rid in [rid for rid in docs if rid in wanted]:
+            if found := translation_problems([docs[rid]]):
+                broken.setdefault(rid, []).extend(found)
+                del docs[rid]
     return docs, broken, clinics
 
 
@@ -227,6 +235,10 @@ def load_content(paths: list[Path], require_routines: bool = True) -> ContentSet
             problems.extend(exc.problems)
         except Exception as exc:  # noqa: BLE001 - one odd file must not hide the others' problems
             problems.append(unexpected(f, exc))
+    if not problems:
+        from .translations import translation_problems
+
+        problems.extend(translation_problems(content.routines))
     if problems:
         raise HandoutsError(problems)
     # Naming only a clinic file is fine (it is checked on its own); a folder

@@ -26,6 +26,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from .i18n.marks import N_
+
 
 class Strict(BaseModel):
     """Base for every content model: unknown keys are errors, values are frozen."""
@@ -144,21 +146,21 @@ class Region(str, Enum):
 
 
 REGION_LABELS: dict[Region, str] = {
-    Region.suboccipitals: "base of the skull",
-    Region.back_of_neck: "back of the neck",
-    Region.side_of_neck: "side of the neck",
-    Region.scm: "front-side neck muscle (SCM)",
-    Region.upper_trapezius: "top of the shoulders (upper trapezius)",
-    Region.levator_scapulae: "neck-to-shoulder-blade muscle (levator scapulae)",
-    Region.shoulders: "shoulders",
-    Region.shoulder_blades: "shoulder blades",
-    Region.upper_back: "upper back",
-    Region.beside_spine: "muscles beside the spine",
-    Region.ribs: "ribs",
-    Region.lower_back: "lower back",
-    Region.sacrum: "base of the spine (sacrum)",
-    Region.upper_chest: "upper chest, below the collarbone",
-    Region.upper_arms: "upper arms",
+    Region.suboccipitals: N_("base of the skull"),
+    Region.back_of_neck: N_("back of the neck"),
+    Region.side_of_neck: N_("side of the neck"),
+    Region.scm: N_("front-side neck muscle (SCM)"),
+    Region.upper_trapezius: N_("top of the shoulders (upper trapezius)"),
+    Region.levator_scapulae: N_("neck-to-shoulder-blade muscle (levator scapulae)"),
+    Region.shoulders: N_("shoulders"),
+    Region.shoulder_blades: N_("shoulder blades"),
+    Region.upper_back: N_("upper back"),
+    Region.beside_spine: N_("muscles beside the spine"),
+    Region.ribs: N_("ribs"),
+    Region.lower_back: N_("lower back"),
+    Region.sacrum: N_("base of the spine (sacrum)"),
+    Region.upper_chest: N_("upper chest, below the collarbone"),
+    Region.upper_arms: N_("upper arms"),
 }
 
 
@@ -175,13 +177,13 @@ class HandUse(str, Enum):
 
 
 HAND_USE_LABELS: dict[HandUse, str] = {
-    HandUse.thumb: "thumb",
-    HandUse.fingertips: "fingertips",
-    HandUse.palm: "palm",
-    HandUse.heel_of_hand: "heel of hand",
-    HandUse.knuckles: "knuckles",
-    HandUse.whole_hand: "whole hand",
-    HandUse.tool: "tool",
+    HandUse.thumb: N_("thumb"),
+    HandUse.fingertips: N_("fingertips"),
+    HandUse.palm: N_("palm"),
+    HandUse.heel_of_hand: N_("heel of hand"),
+    HandUse.knuckles: N_("knuckles"),
+    HandUse.whole_hand: N_("whole hand"),
+    HandUse.tool: N_("tool"),
 }
 
 
@@ -205,7 +207,20 @@ class Motion(str, Enum):
     roll = "roll"
 
 
-MOTION_LABELS: dict[Motion, str] = {m: m.value.replace("_", " ") for m in Motion}
+MOTION_LABELS: dict[Motion, str] = {
+    Motion.glide: N_("glide"),
+    Motion.knead: N_("knead"),
+    Motion.circles: N_("circles"),
+    Motion.press_and_release: N_("press and release"),
+    Motion.squeeze: N_("squeeze"),
+    Motion.pinch_and_roll: N_("pinch and roll"),
+    Motion.strip: N_("strip"),
+    Motion.rock: N_("rock"),
+    Motion.hold: N_("hold"),
+    Motion.stretch: N_("stretch"),
+    Motion.roll: N_("roll"),
+}
+"""Names printed in a step's facts; each is a message translated per document."""
 
 
 class Direction(str, Enum):
@@ -447,15 +462,15 @@ class Tool(str, Enum):
 
 
 TOOL_LABELS: dict[Tool, str] = {
-    Tool.towel: "knotted towel",
-    Tool.tennis_ball: "tennis ball",
-    Tool.balls_in_sock: "tennis balls in a sock",
-    Tool.stool: "stool",
-    Tool.chair: "low-backed chair",
-    Tool.cushion: "floor cushion",
-    Tool.bolster: "bolster",
-    Tool.wall: "wall",
-    Tool.mat: "mat",
+    Tool.towel: N_("knotted towel"),
+    Tool.tennis_ball: N_("tennis ball"),
+    Tool.balls_in_sock: N_("tennis balls in a sock"),
+    Tool.stool: N_("stool"),
+    Tool.chair: N_("low-backed chair"),
+    Tool.cushion: N_("floor cushion"),
+    Tool.bolster: N_("bolster"),
+    Tool.wall: N_("wall"),
+    Tool.mat: N_("mat"),
 }
 
 
@@ -670,6 +685,8 @@ class Routine(Strict):
     summary: Annotated[Text, AfterValidator(_max_sentences(2))] = Field(..., description="One line saying what the routine is for.")
     audience: Audience = Field(..., description="Who does the routine: self, partner or clinician.")
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")] = Field("en", description="Language of the text, e.g. 'en' or 'en-GB'.")
+    translation_of: Slug | None = Field(None, description="The id of the routine this one translates; it must keep "
+                                        "that routine's steps, regions, dosage and every safety line.")
     time: DurationField = Field(..., description="How long the whole routine takes, e.g. '5-10 min'.")
     position: Text = Field(..., description="How the person sits or lies, and where the helper stands.")
     setup: list[Text] = Field(max_length=MAX_ITEMS, default_factory=list, description="Getting ready, before the first step.")

@@ -108,7 +108,9 @@ def test_calibration_sheet(runner, tmp_path):
     (["-l", "card-base"], "--layout: layout 'card-base' is abstract (a base for other layouts); card layouts: "
                           "card-a6, card-business-us, card-credit, card-foldout, card-index"),
     (["no-such-routine", "-l", "card-credit"], "no-such-routine: no routine with this id or path; known ids: "
-                                               "clinical-neck, partner-back, partner-neck, self-neck-back, self-neck-tools"),
+                                               "clinical-neck, clinical-neck-es, partner-back, partner-back-es, "
+                                               "partner-neck, partner-neck-es, partner-neck-fr, self-neck-back, "
+                                               "self-neck-back-es, self-neck-back-fr, self-neck-tools, self-neck-tools-es"),
 ])
 def test_bad_options_exit_1_with_a_message(runner, tmp_path, args, message):
     result = run(runner, *args, "--out", str(tmp_path))
