@@ -127,7 +127,8 @@ def test_each_handout_holds_its_own_name_printed_literally(hostile):
     for number, stem in EXPECTED_FILES.items():
         path = tmp / "out" / f"{stem}--tiny-stretch--handout-small.pdf"
         assert path.is_file(), path.name
-        assert missing_texts(path, [f"Prepared for: {printed(rows[number - 1][1])}"]) == [], path.name
+        prepared_for = "Preparado para" if stem == "zoë-saldaña" else "Prepared for"  # her row asks for Spanish
+        assert missing_texts(path, [f"{prepared_for}: {printed(rows[number - 1][1])}"]) == [], path.name
 
 
 def test_markup_and_notes_print_literally(hostile):
@@ -220,15 +221,14 @@ def test_a_bad_row_fails_alone_and_is_named(tmp_path):
     assert "built 2, up to date 0, failed 3 of 5" in result.stdout
 
 
-def test_a_name_in_a_script_that_needs_shaping_fails_its_row_cleanly(tmp_path):
-    """The fonts have Devanagari glyphs, but drawn one per character the name would be wrong: refused, not misprinted."""
-    csv = roster(tmp_path, "name\nAna\nअनीता शर्मा\nBen\n")
+def test_a_name_in_a_script_that_needs_shaping_builds_and_one_with_no_font_fails_its_row(tmp_path):
+    """Devanagari is shaped as it is drawn; Myanmar has no font: that row alone fails, by name."""
+    csv = roster(tmp_path, "name\nAna\nअनीता शर्मा\nမောင်\nBen\n")
     result = run(manifest(tmp_path, csv), "--jobs", "1")
     assert result.exit_code == 1
-    assert (f"{display_path(csv)}:3: name: cannot print Devanagari text such as 'अ' (U+0905 DEVANAGARI LETTER A)"
-            in result.stderr)
-    assert sorted(p.name for p in pdfs(tmp_path / "out")) == [
-        "ana--tiny-stretch--handout-small.pdf", "ben--tiny-stretch--handout-small.pdf"]
+    assert f"{display_path(csv)}:4: name: no font can print 'မ' (U+1019 MYANMAR LETTER MA)" in result.stderr
+    built = sorted(p.name for p in pdfs(tmp_path / "out"))
+    assert len(built) == 3 and "ana--tiny-stretch--handout-small.pdf" in built
 
 
 def test_a_bad_routine_fails_only_its_items(tmp_path):
@@ -465,3 +465,14 @@ def test_clean_stale_parts_touches_only_owned_outputs(tmp_path):
         f.write_bytes(b"")
     assert clean_stale_parts(tmp_path, ["a.pdf"]) == [mine]
     assert other.exists() and not mine.exists()
+
+
+def test_a_sheet_layout_refuses_a_routine_without_briefs_up_front(tmp_path):
+    """The same message build gives, per student, before anything is drawn; other layouts still build."""
+    csv = roster(tmp_path, "name\nAna\n")
+    result = run(manifest(tmp_path, csv, handouts=("handout-small", "sheet-a4")), "--jobs", "1")
+    assert result.exit_code == 1
+    routine = display_path(CASE / "content" / "tiny-stretch.yaml")
+    assert (f"{routine}:10: steps[1].brief: is required for the clinic sheet 'sheet-a4': one plain sentence "
+            "saying what to do in step 1 ('Warm up the neck')") in result.stderr
+    assert sorted(p.name for p in pdfs(tmp_path / "out")) == ["ana--tiny-stretch--handout-small.pdf"]

@@ -95,6 +95,16 @@ def _routine_for(batch: Batch, rid: str, row: RosterRow, roster_name: str,
     return key, checked[key]
 
 
+def _sheet_problems(batch: Batch, key: str, layout_name: str, checked: dict[str, list[Problem]]) -> list[Problem]:
+    """A routine's missing briefs for one sheet layout, found once per routine and layout."""
+    from ..pipeline.preflight import sheet_problems
+
+    memo = f"{key}\0sheet\0{layout_name}"
+    if memo not in checked:
+        checked[memo] = sheet_problems(batch.routines[key], layout_name)
+    return checked[memo]
+
+
 def plan(batch: Batch, tool: str | None = None) -> list[Item]:
     """Every output file of the batch, in roster order, then the card sheets.
 
@@ -151,14 +161,18 @@ def plan(batch: Batch, tool: str | None = None) -> list[Item]:
                 unreported.extend(problems)
             for lname in m.handouts:
                 pdf_name = next(names_iter)
+                # A clinic sheet needs a brief for every step: refused up front, as build refuses it.
+                sheet = (_sheet_problems(batch, key, lname, checked) if batch.handout_layouts[lname].sheet is not None
+                         and key in batch.routines else [])
                 for kind in FORMAT_KINDS[m.format]:
                     name = pdf_name if kind == "handout" else html_name(pdf_name)
-                    digest = "" if problems else sha(tool, routine_digest[key], layout_digest[lname], clinic_digest,
+                    item_problems = problems + sheet
+                    digest = "" if item_problems else sha(tool, routine_digest[key], layout_digest[lname], clinic_digest,
                                                       personal.model_dump(mode="json"), name)
                     items.append(Item(name=name, kind=kind, row=row.index, line=row.line, student=row.label,
                                       routine=key, layout=lname, personal=personal,
                                       copies=student.copies if student else 1, digest=digest,
-                                      problems=tuple(dict.fromkeys(problems))))
+                                      problems=tuple(dict.fromkeys(item_problems))))
         if unreported:
             items.append(Item(name=f"row {row.index + 1} ({row.label})", kind="row", row=row.index, line=row.line,
                               student=row.label, problems=tuple(dict.fromkeys(unreported))))
