@@ -291,6 +291,9 @@ class SheetSpec(LayoutPart):
     grow: float = Field(1.0, ge=1, le=1.6, description="Tile pictures may grow up to this many times "
                                                       "illustrations' size while the sheet keeps its page count "
                                                       "(a short routine fills its sheet).")
+    shrink: float = Field(0.8, ge=0.6, le=1, description="Tile pictures may shrink down to this many times "
+                                                        "illustrations' size when that saves a page (a long "
+                                                        "routine, or a translation, keeps to its sheet).")
 
 
 class Layout(LayoutPart):

@@ -175,17 +175,27 @@ class SheetRenderer(HandoutRenderer):
     scale = 1.0
 
     def render(self) -> bytes:
-        """The sheet with its pictures as large as the layout's ``grow`` allows without a page more:
-        a short routine fills its sheet with larger pictures instead of white space."""
+        """The sheet with its pictures as large as the layout's ``grow`` allows without a page more
+        (a short routine fills its sheet with larger pictures instead of white space), or as small
+        as its ``shrink`` allows when that saves a page (a long routine, or a translation whose
+        words run longer, keeps to one sheet of paper)."""
         problems = missing_briefs(self.data)
         if problems:
             raise HandoutsError(problems)
         self.scale = 1.0
         base = super().render()
+        pages = page_count(base)
+        shrink = self.layout.sheet.shrink
+        if pages > 1 and shrink < 1.0:
+            for scale in (1 - (1 - shrink) / 2, shrink):
+                self.scale = scale
+                smaller = super().render()
+                if page_count(smaller) < pages:
+                    return smaller
+            self.scale = 1.0
         grow = self.layout.sheet.grow
         if grow <= 1.0:
             return base
-        pages = page_count(base)
         for scale in (grow, 1 + (grow - 1) * 2 / 3, 1 + (grow - 1) / 3):
             self.scale = scale
             try:

@@ -93,8 +93,8 @@ class TileMaker:
         self.inner = self.tile_width - 2 * self.spec.tile_padding
         ill = layout.illustrations
         _, page_height = layout.text_area()
-        grown = min(scale, max(1.0, (self.inner - PICTURE_GAP - MIN_TEXT_WIDTH) / ill.width),
-                    max(1.0, MAX_PICTURE_SHARE * page_height / ill.height))
+        grown = scale if scale < 1.0 else min(scale, max(1.0, (self.inner - PICTURE_GAP - MIN_TEXT_WIDTH) / ill.width),
+                                               max(1.0, MAX_PICTURE_SHARE * page_height / ill.height))
         self.picture_width = ill.width * grown
         self.picture_height = ill.height * grown
 
