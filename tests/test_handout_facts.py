@@ -208,3 +208,34 @@ def test_outline_has_the_sections_and_the_steps_on_their_pages(tmp_path):
     for _, title, page in entries:
         printed = "".join(g.text for g in gs if g.page == page).replace(" ", "")
         assert title.split(". ", 1)[-1].replace(" ", "")[:15] in printed, f"{title} is not on page {page}"
+
+
+def test_the_picture_key_shows_each_held_tool_instead_of_one_tool_entry(tmp_path):
+    """The knotted towel is not a ball: the key names each tool the steps hold, with its own icon."""
+    from handouts.content import load_routine
+    from handouts.render.handout import HandoutInput, HandoutRenderer
+
+    doc = load_routine(CONTENT_DIR / "self-neck-tools.yaml")
+    renderer = HandoutRenderer(HandoutInput(doc.routine, library().get("handout-a4"), "handout-a4",
+                                            Personalisation(), None, base_file=doc.path))
+    table = renderer.section_legend()[0]
+    words = " ".join(str(getattr(cell, "text", "")) for row in _cells(table) for cell in row)
+    assert "knotted towel" in words and "tennis ball" in words
+    assert " tool " not in f" {words} "
+
+
+def _cells(flowable) -> list[list]:
+    """Every table cell under ``flowable`` (the key sits in a headed block)."""
+    found = []
+    stack = [flowable]
+    while stack:
+        item = stack.pop()
+        rows = getattr(item, "_cellvalues", None)
+        if rows is not None:
+            found += rows
+            stack += [c for row in rows for c in row if not isinstance(c, str)]
+        for attr in ("_content", "content", "_flowables"):
+            inner = getattr(item, attr, None)
+            if isinstance(inner, (list, tuple)):
+                stack += list(inner)
+    return found

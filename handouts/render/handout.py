@@ -25,6 +25,8 @@ from ..errors import HandoutsError, Problem, display_path
 from ..layout_models import PICTURE_GAP, Layout, Section
 from ..models import (
     Clinic,
+    HandUse,
+    Tool,
     Personalisation,
     Routine,
     Step,
@@ -361,18 +363,23 @@ class HandoutRenderer:
         return self.box("notes", self.labels.NOTES, body)
 
     def section_legend(self) -> list:
-        used = []
+        used: list = []
+        tools: list = []
         for step in self.r.all_steps:
-            for h in step.hand_use:
-                if h not in used:
-                    used.append(h)
-        if not used or not self.layout.illustrations.pictograms:
+            used += [h for h in step.hand_use if h not in used]
+            if step.illustration and HandUse.tool in step.hand_use:
+                tools += [t for t in step.illustration.tools if t in HELD_TOOLS and t not in tools]
+        if tools:  # the tools held in place of a hand stand for "tool", each with its own icon
+            used = [h for h in used if h != HandUse.tool]
+        if not (used or tools) or not self.layout.illustrations.pictograms:
             return []
         per_row = 3 if self.styles["small"].fontSize < 14 else 2
         size = min(max(self.styles["small"].fontSize * 2.2, 24), (self.width / per_row / 2 - 6) / 1.6)
         cells = []
         for h in used:
             cells.append([pictures.hand_icon(h, size, self.brand), self.p(self.labels.hand_use(h), "small")])
+        for t in tools:
+            cells.append([pictures.tool_icon(t, size, self.brand), self.p(self.labels.tool(t), "small")])
         for level in ("light", "moderate", "firm"):
             cells.append([pictures.pressure_icon(level, size * 1.6, size * 0.5, self.brand), self.p(self.labels.pressure_level(level), "small")])
         rows = []
@@ -736,6 +743,10 @@ class HandoutRenderer:
             raise HandoutsError(self.did_not_fit(doc.placing)) from None
         return buf.getvalue()
 
+
+HELD_TOOLS = (Tool.towel, Tool.tennis_ball, Tool.balls_in_sock)
+"""Tools held in place of a hand: the picture key shows each instead of one "tool" entry
+(set-up such as a chair or a wall is drawn in the pictures and needs no key)."""
 
 GAP_SHARE = 0.1
 """Space between parts, as a part of the frame's height, up to which it is a gap (dropped at the top
