@@ -32,6 +32,8 @@ LEGEND = N_("What the pictures mean")
 SOURCE = N_("Source")
 PERSONAL = N_("About this handout")
 COLON = N_("{label}:")
+THEN = N_("{first}; {then}")
+"""How much, then how often ('1 min; 2× a day'); French sets a space before the semicolon."""
 """A label before its text ('Caution: ...'); French sets a space before the colon."""
 CONTINUED = N_("{title} (continued)")
 """A box title repeated on the page a box goes on to."""
@@ -261,7 +263,7 @@ class Labels:
         if d.days_per_week:
             freq.append(self.days_a_week(d.days_per_week))
         if freq:
-            text = (text + "; " if text else "") + ", ".join(freq)
+            text = self._(THEN, first=text, then=", ".join(freq)) if text else ", ".join(freq)
         return text
 
 

@@ -433,3 +433,12 @@ def test_regional_variants_read_their_language():
     assert labels.for_language("es-MX").SAFETY == "Primero, la seguridad"
     assert labels.for_language("en-GB").SAFETY == "Safety first"
     assert catalog.available_languages() == ["en", "es", "fr"]
+
+
+def test_french_sets_a_space_before_the_semicolon_of_a_dosage():
+    from handouts.labels import for_language
+    from handouts.models import Dosage
+
+    dosage = Dosage(duration="1 min", times_per_day=2)
+    assert for_language("en").dosage(dosage) == "1 min; 2× a day"
+    assert for_language("fr").dosage(dosage) == "1 min\u00a0; 2× par jour"
