@@ -38,7 +38,7 @@ ROUTINES = {"es": CASES / "rutina-es.yaml", "fr": CASES / "routine-fr.yaml"}
 LANGUAGES = ("es", "fr")
 
 SAME_IN = {
-    "es": {"h", "min", "{label}:"},
+    "es": {"h", "min", "{label}:", "{first}; {then}"},
     "fr": {"h", "min", "Contact", "Date", "Notes", "Position", "Source"},
 }
 """Strings a language writes exactly as English does: they cannot tell an English label from a
