@@ -229,7 +229,7 @@ def test_documents_print_no_english_label(built, language, kind):
             "3–5 veces, mantén 10 s", "3 veces al día, 5 días a la semana", "Qué significan los dibujos",
             "presión ligera", "Hazlo tú"]),
     ("fr", ["La sécurité d'abord", "Ce qu'il vous faut", "Étapes", "Suivez votre pratique", "Page 1 sur 3",
-            "Préparé pour", "26 novembre 2026", "1 min de chaque côté; 3× par jour, 5 jours par semaine",
+            "Préparé pour", "26 novembre 2026", "1 min de chaque côté ; 3× par jour, 5 jours par semaine",
             "3–5 fois, maintenir 10 s", "3 fois par jour, 5 jours par semaine", "Ce que montrent les dessins",
             "pression légère", "À faire vous-même"]),
 ])
