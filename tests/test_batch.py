@@ -476,3 +476,30 @@ def test_a_sheet_layout_refuses_a_routine_without_briefs_up_front(tmp_path):
     assert (f"{routine}:10: steps[1].brief: is required for the clinic sheet 'sheet-a4': one plain sentence "
             "saying what to do in step 1 ('Warm up the neck')") in result.stderr
     assert sorted(p.name for p in pdfs(tmp_path / "out")) == ["ana--tiny-stretch--handout-small.pdf"]
+
+
+def test_ctrl_c_while_the_state_file_is_written_leaves_no_temporary_file(tmp_path, monkeypatch):
+    """The worst moment for Ctrl-C: just after the state file's temporary copy was created."""
+    import tempfile
+
+    from handouts.batch.run import run_batch
+    from handouts.pipeline import write
+
+    csv = roster(tmp_path, "name\nAna\nBen\n")
+    path = manifest(tmp_path, csv)
+    made = []
+    mkstemp = tempfile.mkstemp
+
+    def mkstemp_then_interrupt(*args, **kwargs):
+        fd, name = mkstemp(*args, **kwargs)
+        if ".handouts-batch" in name and not made:
+            made.append(name)
+            os.close(fd)
+            raise KeyboardInterrupt
+        return fd, name
+
+    monkeypatch.setattr(write.tempfile, "mkstemp", mkstemp_then_interrupt)
+    summary = run_batch(path, jobs=1, force=True)
+    assert made and summary.interrupted
+    assert not list((tmp_path / "out").glob(".*.part"))
+    assert (tmp_path / "out" / ".handouts-batch.json").is_file()

@@ -92,6 +92,10 @@ def run_batch(manifest: Path, jobs: int = 0, force: bool = False, shard: Shard =
         if previous_term is not None:
             signal.signal(signal.SIGTERM, previous_term)
         state.flush()
+        if summary.interrupted:
+            # Ctrl-C can land while the main process writes the state file or the combined PDF,
+            # between a temporary file's creation and its cleanup: remove what it left.
+            clean_stale_parts(out_dir, [state.path.name, combined_name])
         summary.seconds = time.perf_counter() - started
         summary.peak_rss_kb = max(summary.peak_rss_kb, _peak_rss_kb() if jobs == 1 else 0)
         summary.problems = sorted(dict.fromkeys(summary.problems), key=lambda p: (p.file, p.line or 0, p.field, p.message))
