@@ -1,4 +1,4 @@
-"""Pages and blank share per page of every shipped routine in every shipped handout layout.
+"""Pages and blank share per page of every shipped routine (translations too) in every shipped handout layout.
 
     .venv/bin/python bench/pages.py            # one line per handout, blank % per page
     .venv/bin/python bench/pages.py --markdown # the pages table of the README
@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from density import page_fills, read, table  # noqa: E402
-from shipped import CONTENT_DIR, ROUTINES  # noqa: E402
+from shipped import ALL_ROUTINES, CONTENT_DIR  # noqa: E402
 
 from handouts.content import load_content  # noqa: E402
 from handouts.layouts import LayoutLibrary  # noqa: E402
@@ -34,7 +34,7 @@ def main() -> None:
     content = load_content([CONTENT_DIR])
     library = LayoutLibrary()
     layouts = args.layout or [n for n in library.buildable("handout") if n.startswith("handout-")]
-    routines = args.routine or ROUTINES
+    routines = args.routine or ALL_ROUTINES
     rows = {}
     for routine_id in routines:
         doc = content.by_id()[routine_id]

@@ -97,6 +97,7 @@ CASES = {
     "partner-neck--handout-a4--p1": (lambda: _handout("partner-neck", "handout-a4"), 0),
     "partner-neck--handout-a4--p3": (lambda: _handout("partner-neck", "handout-a4"), 2),
     "clinical-neck--handout-large-print--p3": (lambda: _handout("clinical-neck", "handout-large-print"), 2),
+    "partner-neck--handout-large-print--p5": (lambda: _handout("partner-neck", "handout-large-print"), 4),
     "self-neck-tools--handout-letter--p2": (lambda: _handout("self-neck-tools", "handout-letter"), 1),
     "self-neck-back--card-credit--front": (lambda: _cards("self-neck-back", "card-credit", None), 0),
     "self-neck-back--card-credit--back": (lambda: _cards("self-neck-back", "card-credit", None), 1),

@@ -10,9 +10,11 @@ that the names match what a build makes.
 from __future__ import annotations
 
 import io
+import re
 from functools import cache
 from pathlib import Path
 
+import pypdfium2
 import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
@@ -28,8 +30,8 @@ from handouts.render.handout import HandoutInput, render_handout
 
 from shipped import ALL_ROUTINES, CONTENT_DIR, ROUTINES
 
-from pdfcheck import (MM, PdfFacts, font_facts, font_report, form_text_fonts, glyphs, missing_texts, read_facts,
-                      stream_text)
+from pdfcheck import (MM, PdfFacts, font_facts, font_report, form_text_fonts, glyphs, missing_from, missing_texts,
+                      normalise, read_facts, stream_text)
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYOUTS = sorted(p.stem for p in shipped_layouts().glob("handout-*.yaml") if not p.stem.endswith("-base"))
@@ -106,7 +108,26 @@ def test_page_size(routine_id, layout_name):
 
 @pytest.mark.parametrize("routine_id,layout_name", CASES)
 def test_text_fidelity(routine_id, layout_name):
-    assert facts(routine_id, layout_name).missing(routine_lines(routine_of(routine_id))) == []
+    assert missing_from(body_text(routine_id, layout_name), routine_lines(routine_of(routine_id))) == []
+
+
+def body_text(routine_id: str, layout_name: str) -> str:
+    """The text of the pages' body frames, page after page, without the running header and footer:
+    in the order of drawing they come between the lines of a paragraph that goes on to the next page."""
+    layout = library().get(layout_name)
+    w, h = layout.page.dimensions
+    m = layout.page.margins
+    doc = pypdfium2.PdfDocument(pdf(routine_id, layout_name))
+    try:
+        parts = []
+        for page in doc:
+            tp = page.get_textpage()
+            parts.append(tp.get_text_bounded(left=0, bottom=m.bottom, right=w, top=h - m.top))
+            tp.close()
+            page.close()
+        return normalise(" ".join(parts))
+    finally:
+        doc.close()
 
 
 @pytest.mark.parametrize("routine_id,layout_name", CASES)
@@ -367,10 +388,8 @@ def test_type0_fonts_are_judged_by_their_descendant_descriptor(base_font, font_f
 from density import page_fills  # noqa: E402
 
 MOST_BLANK = 0.25
-"""The most of a page's body, below its last line, that may be left blank (all pages but the last)."""
-MOST_BLANK_BEFORE_A_STEP = 0.40
-"""Large print only: a step starts with its title, its picture and two lines of its instruction, a
-third of a page at 18 pt; a page may end that much short when the next one starts such a step."""
+"""The most of a page's body, below its last line, that may be left blank (all pages but the last),
+in every layout: in large print a step may start with its title, its picture and its first line."""
 
 
 @cache
@@ -378,23 +397,12 @@ def fills(routine_id: str, layout_name: str):
     return page_fills(pdf(routine_id, layout_name), facts(routine_id, layout_name).glyphs, library().get(layout_name))
 
 
-def _starts_a_step(lines: list[str], routine: Routine) -> bool:
-    """Whether a page's first lines are a step's number and title (its first line may be a phase title)."""
-    head = "".join(lines[:4]).replace(" ", "")
-    return any(s.title.replace(" ", "")[:20] in head for s in routine.all_steps)
-
-
-@pytest.mark.parametrize("routine_id,layout_name", CASES)
+@pytest.mark.parametrize("routine_id,layout_name", [(r, l) for r in ALL_ROUTINES for l in LAYOUTS])
 def test_no_page_but_the_last_is_more_than_a_quarter_blank(routine_id, layout_name):
-    pages = fills(routine_id, layout_name)
-    routine = routine_of(routine_id)
-    for page, after in zip(pages, pages[1:]):
-        if page.blank <= MOST_BLANK:
-            continue
-        assert layout_name == "handout-large-print" and page.blank <= MOST_BLANK_BEFORE_A_STEP, \
-            f"page {page.number} is {page.blank:.0%} blank"
-        assert _starts_a_step(after.lines, routine), \
-            f"page {page.number} is {page.blank:.0%} blank, and page {after.number} does not start a step: {after.lines[:2]}"
+    """Translations too: their longer lines break the pages in other places than English."""
+    blank = [f"page {page.number} is {page.blank:.1%} blank" for page in fills(routine_id, layout_name)[:-1]
+             if page.blank > MOST_BLANK]
+    assert not blank, blank
 
 
 @pytest.mark.parametrize("routine_id,layout_name", CASES)
@@ -459,13 +467,16 @@ def test_a_step_that_goes_on_over_a_page_starts_with_its_title_picture_and_first
     """The page that holds a step's title holds the start of its instruction and the step's picture."""
     routine = routine_of(routine_id)
     pages = fills(routine_id, layout_name)
-    texts = ["".join(p.lines) for p in pages]
+    # Digits left out: a step's number, centred beside a title on two or three lines, reads as part
+    # of one of them.
+    texts = [re.sub(r"\d", "", "".join(p.lines)) for p in pages]
     forms = _picture_pages(pdf(routine_id, layout_name))
-    squash = lambda t: t.replace(" ", "")  # noqa: E731
+    squash = lambda t: re.sub(r"\d", "", t.replace(" ", ""))  # noqa: E731
     titles = [0] * len(pages)
     for number, step in enumerate(routine.all_steps, start=1):
         (page,) = [i for i, t in enumerate(texts) if squash(step.title)[:25] in t]
-        assert squash(step.instruction)[:40] in texts[page], f"step {number}: its instruction starts on another page"
+        # Its first line at least (large print may start a step at the foot of a page with one).
+        assert squash(step.instruction)[:25] in texts[page], f"step {number}: its instruction starts on another page"
         titles[page] += 1
     assert forms == titles, "each step's picture is on the page of its title"
 
@@ -480,3 +491,30 @@ def _picture_pages(data: bytes) -> list[int]:
         content = contents.get_data() if contents is not None else b""
         out.append(sum(content.count(f"{name} Do".encode()) for name in xobjects if "bodymap" in name.lower()))
     return out
+
+
+def test_large_print_icons_go_on_in_a_second_row_under_a_narrow_picture_rather_than_lose_a_tool():
+    """Beside the text, large print's picture is narrow, and narrower still where a step starts at
+    the foot of a page; its 18 pt pictograms then take two rows, every tool kept."""
+    from reportlab.platypus import Table
+
+    from handouts.layout_models import Brand
+    from handouts.render import pictures
+    from handouts.render.handout import LOW_PICTURE_SCALE
+    from handouts.styles import paragraph_styles
+
+    layout = library().get("handout-large-print")
+    ill = layout.illustrations
+    assert ill.position == "left"
+    routine = routine_of("partner-neck")
+    step = routine.all_steps[0]  # fingertips, three set-up tools and a pressure scale
+    caption = paragraph_styles(layout)["caption"]
+    assert caption.fontSize >= 18
+    for scale in (1.0, LOW_PICTURE_SCALE):
+        width = ill.width * scale
+        table = pictures.step_picture(step, width, width, Brand(), caption, routine=routine, with_caption=False)
+        strip = table._cellvalues[1][0]
+        rows = [r[0] for r in strip._cellvalues] if isinstance(strip._cellvalues[0][0], Table) else [strip]
+        assert len(rows) == 2, scale
+        assert all(sum(r._colWidths) <= width + 0.01 for r in rows), scale
+        assert sum(len(r._cellvalues[0]) for r in rows) == 1 + len(step.illustration.tools) + 1

@@ -287,7 +287,14 @@ class HandoutRenderer:
         table.setStyle(cell_style([*commands, *spans]))
         table.wrap(inner, self.height)
         if max(table._rowHeights) <= self.height / 3:
-            return self.box("hand_use", self.labels.HAND_TIPS, [table])
+            # One table a tip, in the same columns: the box breaks between tips when the page it
+            # reaches has room for its start, instead of moving whole and leaving that room blank.
+            tips = []
+            for row in rows:
+                one = Table([row], colWidths=[size + 8, inner - size - 8])
+                one.setStyle(cell_style([*commands, *([("SPAN", (0, 0), (1, 0))] if row[1] == "" else [])]))
+                tips.append(one)
+            return self.box("hand_use", self.labels.HAND_TIPS, tips)
         # A tip that with the box's title and padding may not fit a page (large text in a narrow
         # box): each picture above its tip, so the box breaks between tips and inside a tip's text.
         body = [cell for row in rows for cell in row if cell != ""]
@@ -426,9 +433,10 @@ class HandoutRenderer:
         if clinic is None or not clinic.contact_lines() or any("{contact}" in t for t in running):
             return []
         lines = [f"<b>{markup(clinic.name)}</b>"] + [markup(x) for x in clinic.contact_lines()]
-        return [KeepTogether([_outlined(self.pm(f"<b>{markup(self.labels.CONTACT)}</b>", "box_title"), self.labels.CONTACT),
-                              self.pm("<br/>".join(lines), "body")]),
-                Spacer(1, 6)]
+        # Not a group of its own: inside the source's group, a nested KeepTogether measures as
+        # endless (it asks to be split) and sent the whole block to a new page every time.
+        return [_outlined(self.pm(f"<b>{markup(self.labels.CONTACT)}</b>", "box_title"), self.labels.CONTACT),
+                self.pm("<br/>".join(lines), "body"), Spacer(1, 6)]
 
     def section_source(self) -> list:
         src = self.r.source
@@ -538,13 +546,29 @@ class HandoutRenderer:
                 # side by side they could never be placed, one under the other they go on over pages.
                 lead = [head, Spacer(1, 4), *self.picture_parts(picture), Spacer(1, 6), first]
             else:
-                side = [head, first]
-                while rest and self.stack_height([*side, rest[0]], self.text_width()) <= tall:
-                    side.append(rest.pop(0))
+                side = self.fill_beside([head, first], rest, tall)
                 lead = [self.beside(picture, side)]
         lead = [*pending, *lead]
         kept = [KeepTogether(lead)] if self.stack_height(lead) <= self.height else lead
         return kept + rest
+
+    def fill_beside(self, side: list, rest: list, tall: float) -> list:
+        """``side`` with as much of ``rest`` as fits beside a picture ``tall`` high, taken from the
+        front of ``rest``: whole pieces first, then the first lines of the next paragraph.
+
+        Only whole pieces beside the picture left the column short by up to a paragraph, and a
+        step's start as tall as its picture plus that paragraph (a third of a page in large print)."""
+        width = self.text_width()
+        while rest and self.stack_height([*side, rest[0]], width) <= tall:
+            side.append(rest.pop(0))
+        if rest and isinstance(rest[0], Paragraph):
+            left = tall - self.stack_height(side, width) - max(side[-1].getSpaceAfter(), rest[0].getSpaceBefore())
+            rest[0].allowOrphans = 1  # one line beside the picture, the rest under it
+            parts = rest[0].split(width, left) if left > 0 else []
+            if len(parts) == 2 and self.stack_height([*side, parts[0]], width) <= tall:
+                side.append(parts[0])
+                rest[0] = parts[1]
+        return side
 
     def cut_before(self, before: list, last: list):
         """How the section before ``last`` (the source line) breaks so that ``last`` shares a page
@@ -571,9 +595,15 @@ class HandoutRenderer:
         """How a step that fits a page is cut when the page it reaches has room for its start but
         not for all of it: heading, picture and first lines there, the rest at full width after.
 
-        Moving it whole would leave the bottom of that page blank."""
+        Moving it whole would leave the bottom of that page blank. A picture beside the text may
+        be drawn smaller there (down to :data:`LOW_PICTURE_SCALE`) when that lets the step start."""
         def pieces(width: float, room: float) -> list | None:
-            cut = start(width, room)
+            beside_text = self.layout.illustrations.position in ("left", "right")
+            cut = None
+            for scale in (1.0, 0.9, LOW_PICTURE_SCALE) if beside_text else (1.0,):
+                cut = start(width, room, scale)
+                if cut is not None:
+                    break
             if cut is None and pending and pending[-1].style.name == "body" and self.stack_height(pending, width) <= room:
                 # A phase's title and purpose end this page (with a line of text, not a heading);
                 # its first step opens the next.
@@ -581,17 +611,25 @@ class HandoutRenderer:
                                             self.height)]
             return cut
 
-        def start(width: float, room: float) -> list | None:
+        def start(width: float, room: float, scale: float) -> list | None:
             ill = self.layout.illustrations
             text = self.step_text(number, step)
             instruction = next(i for i, f in enumerate(text) if getattr(f, "_instruction", False))
             if ill.position in ("left", "right"):
-                picture = self.step_picture(step)
+                picture = self.step_picture(step, scale)
                 tall = self.stack_height([picture], ill.width + PICTURE_GAP)
-                side, rest = text[:instruction], text[instruction:]
-                while rest and self.stack_height([*side, rest[0]], self.text_width()) <= tall:
-                    side.append(rest.pop(0))
-                lead = [*pending, self.beside(picture, side)]
+                # The text column beside the picture runs down to the foot of the page, as it does
+                # when the whole step fits; what does not fit there follows on the next page.
+                column = max(tall, room - (self.stack_height(pending, width) if pending else 0))
+                for _ in range(2):
+                    text = self.step_text(number, step)  # afresh: filling the column splits a paragraph
+                    side, rest = text[:instruction], text[instruction:]
+                    side = self.fill_beside(side, rest, column)
+                    lead = [*pending, self.beside(picture, side)]
+                    over = self.stack_height(lead, width) - room
+                    if over <= 0 or column - over < tall:
+                        break
+                    column -= over
                 if not rest:
                     return None
                 if len(side) > instruction:
@@ -604,6 +642,7 @@ class HandoutRenderer:
             # The instruction's first lines stay with the picture; the rest follows on the next page.
             first, *after = rest
             left = room - self.stack_height(lead, width)
+            first.allowOrphans = 1
             parts = first.split(width, left) if left > 0 else []
             if len(parts) == 2 and self.stack_height([*lead, parts[0]], width) <= room:
                 return [*lead, *parts, *after]
@@ -630,10 +669,10 @@ class HandoutRenderer:
         L = self.labels
         return " · ".join(f"<b>{markup(L.colon(name))}</b> " + markup(value) for name, value in L.step_facts(step))
 
-    def step_picture(self, step: Step):
+    def step_picture(self, step: Step, scale: float = 1.0):
         ill = self.layout.illustrations
         beside = self.width if ill.position == "above" else None
-        return pictures.step_picture(step, ill.width, ill.height, self.brand, self.styles["caption"], ill.pictograms,
+        return pictures.step_picture(step, ill.width * scale, ill.height * scale, self.brand, self.styles["caption"], ill.pictograms,
                                      beside_width=beside, base_file=self.data.base_file, user_images=ill.user_images,
                                      routine=self.r, with_caption=ill.position == "above", words=self.labels)
 
@@ -751,6 +790,10 @@ HELD_TOOLS = (Tool.towel, Tool.tennis_ball, Tool.balls_in_sock)
 GAP_SHARE = 0.1
 """Space between parts, as a part of the frame's height, up to which it is a gap (dropped at the top
 of a page); the renderer's gaps are a few points."""
+
+LOW_PICTURE_SCALE = 0.8
+"""The smallest a step's picture is drawn, as a part of the layout's size, to let the step start in
+the room left at the foot of a page rather than move on and leave that room blank."""
 
 MIN_NOTES_LINES = 2
 """Ruled lines the notes box keeps when it takes only the room a page has left."""

@@ -194,32 +194,64 @@ def stance_icon(giver: Giver | str, person: Posture | str, size: float, brand: B
 
 
 def _strip(step: Step, icon: float, brand: Brand, width: float | None = None) -> Table | None:
-    """Hand pictograms, tool icons and the pressure scale in one row, never wider than ``width``:
-    icons shrink to three quarters of their size, then the last tools are left to the text."""
+    """Hand pictograms, tool icons and the pressure scale, never wider than ``width``: icons shrink
+    to three quarters of their size, then go on in a second row (a narrow picture in large print),
+    and only past two rows are the last tools left to the text."""
     if not (step.hand_use or step.pressure or (step.illustration and step.illustration.tools)):
         return None
     tools = list(step.illustration.tools) if step.illustration else []
     hands = [h for h in step.hand_use if not (tools and h is HandUse.tool)][:3]
     tools = tools[:3]
     if width is not None:
-        def needed(size: float, n: int) -> float:
-            return n * (size + 3) + ((size * 1.5 + 3) if step.pressure else 0)
-        icon = max(icon * 0.75, min(icon, icon * width / max(1.0, needed(icon, len(hands) + len(tools)))))
-        while tools and needed(icon, len(hands) + len(tools)) > width:
+        n = len(hands) + len(tools)
+        per_size = n + (1.5 if step.pressure else 0)  # a row's width is per_size * size + fixed
+        fixed = 3 * n + (3 if step.pressure else 0)
+        fit = (width - fixed) / per_size if per_size else icon
+        icon = max(icon * 0.75, min(icon, fit))
+        while tools and len(_rows(_widths(icon, len(hands) + len(tools), step.pressure), width)) > 2:
             tools.pop()
     icons: list = [hand_icon(h, icon, brand) for h in hands] + [tool_icon(t, icon, brand) for t in tools]
-    widths = [icon + 3] * len(icons)
+    widths = _widths(icon, len(icons), step.pressure)
     if step.pressure:
         icons.append(pressure_icon(step.pressure, icon * 1.5, icon * 0.55, brand))
-        widths.append(icon * 1.5 + 3)
-    strip = Table([icons], colWidths=widths, hAlign="CENTER")
-    strip.setStyle(cell_style([
+    rows = _rows(widths, width) if width is not None else [len(widths)]
+    if len(rows) == 1:
+        return _icon_row(icons, widths)
+    out, at = [], 0
+    for n in rows:
+        out.append([_icon_row(icons[at:at + n], widths[at:at + n])])
+        at += n
+    strip = Table(out, colWidths=[width], hAlign="CENTER")
+    strip.setStyle(cell_style([("ALIGN", (0, 0), (-1, -1), "CENTER"), *_TIGHT]))
+    return strip
+
+
+def _widths(icon: float, n: int, pressure) -> list[float]:
+    return [icon + 3] * n + ([icon * 1.5 + 3] if pressure else [])
+
+
+def _rows(widths: list[float], width: float) -> list[int]:
+    """How many of ``widths``, in order, go in each row no wider than ``width``."""
+    rows: list[int] = []
+    used = width + 1
+    for w in widths:
+        if used + w > width + 0.01:
+            rows.append(0)
+            used = 0.0
+        rows[-1] += 1
+        used += w
+    return rows
+
+
+def _icon_row(icons: list, widths: list[float]) -> Table:
+    row = Table([icons], colWidths=widths, hAlign="CENTER")
+    row.setStyle(cell_style([
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("ALIGN", (0, 0), (-1, -1), "CENTER"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
     ]))
-    return strip
+    return row
 
 
 _TIGHT = [
