@@ -32,9 +32,9 @@ LEGEND = N_("What the pictures mean")
 SOURCE = N_("Source")
 PERSONAL = N_("About this handout")
 COLON = N_("{label}:")
+"""A label before its text ('Caution: ...'); French sets a space before the colon."""
 THEN = N_("{first}; {then}")
 """How much, then how often ('1 min; 2× a day'); French sets a space before the semicolon."""
-"""A label before its text ('Caution: ...'); French sets a space before the colon."""
 CONTINUED = N_("{title} (continued)")
 """A box title repeated on the page a box goes on to."""
 
@@ -270,6 +270,17 @@ class Labels:
 def _count(amount: Amount) -> int:
     """The number a phrase agrees with: the top of a range ('3–5 times'), 2 or more for 'a few'."""
     return int(amount.high) if float(amount.high).is_integer() else 2
+
+
+# The printer's registration test sheet (no routine, so the reader's language is the clinic's).
+CALIBRATION_FRONT = N_("Card {n} front: row {row}, column {column}")
+CALIBRATION_BACK = N_("Card {n} back: behind front row {row}, column {column}")
+CALIBRATION_LIGHT = N_("Hold to the light: both crosshairs should meet.")
+CALIBRATION_RINGS_LONG = N_("Rings 1, 2, 3 mm · flip on the long edge")
+CALIBRATION_RINGS_SHORT = N_("Rings 1, 2, 3 mm · flip on the short edge")
+# Bookmarks of a class's combined PDF.
+BOOKMARK_HANDOUT = N_("{student} — {routine} ({layout})")
+BOOKMARK_CARDS = N_("Cards ({layout})")
 
 
 def for_language(language: str) -> Labels:

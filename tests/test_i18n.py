@@ -38,8 +38,8 @@ ROUTINES = {"es": CASES / "rutina-es.yaml", "fr": CASES / "routine-fr.yaml"}
 LANGUAGES = ("es", "fr")
 
 SAME_IN = {
-    "es": {"h", "min", "{label}:", "{first}; {then}"},
-    "fr": {"h", "min", "Contact", "Date", "Notes", "Position", "Source"},
+    "es": {"h", "min", "{label}:", "{first}; {then}", "{student} — {routine} ({layout})"},
+    "fr": {"h", "min", "Contact", "Date", "Notes", "Position", "Source", "{student} — {routine} ({layout})"},
 }
 """Strings a language writes exactly as English does: they cannot tell an English label from a
 translated one, so the read-back tests leave them out. Listed here so a new one is a decision."""
@@ -442,3 +442,17 @@ def test_french_sets_a_space_before_the_semicolon_of_a_dosage():
     dosage = Dosage(duration="1 min", times_per_day=2)
     assert for_language("en").dosage(dosage) == "1 min; 2× a day"
     assert for_language("fr").dosage(dosage) == "1 min\u00a0; 2× par jour"
+
+
+def test_the_calibration_sheet_prints_its_words_from_the_catalog():
+    from handouts.layouts import LayoutLibrary
+    from handouts.pipeline.render import card_imposition
+    from handouts.render.sheet import render_calibration
+
+    layout = LayoutLibrary().get("card-credit")
+    imposition = card_imposition(layout, "a4", 0.0, "short", "card-credit")
+    english = stream_text(render_calibration(imposition, "card-credit"))
+    french = stream_text(render_calibration(imposition, "card-credit", labels.for_language("fr")))
+    assert "Card 1 front: row 1, column 1" in english and "flip on the short edge" in english
+    assert "Carte 1, recto : ligne 1, colonne 1" in french and "retourner par le bord court" in french
+    assert "Card" not in french

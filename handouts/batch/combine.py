@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..labels import BOOKMARK_CARDS, BOOKMARK_HANDOUT, english
 from ..pipeline.write import write_streamed
 from .concat import Part, concatenate
 from .load import Batch
@@ -22,9 +23,10 @@ def combine(batch: Batch, items: list[Item], state: State, path: Path, tool: str
     if not force and state.fresh(path.name, digest):
         summary.combined_fresh = True
         return
+    words = english()  # a class may mix languages; its bookmarks are the staff's
     pdf_parts = [Part(batch.out_dir / item.name, copies,
-                      f"{item.student} — {item.routine} ({item.layout})" if item.kind == "handout"
-                      else f"Cards ({item.layout})")
+                      words._(BOOKMARK_HANDOUT, student=item.student, routine=item.routine, layout=item.layout)
+                      if item.kind == "handout" else words._(BOOKMARK_CARDS, layout=item.layout))
                  for item, copies in ready]
     title = batch.manifest.title or batch.path.name
     write_streamed(path, lambda fh: concatenate(pdf_parts, fh, title))

@@ -26,6 +26,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from ..errors import HandoutsError, Problem
 from ..fonts import face_name
+from ..labels import (CALIBRATION_BACK, CALIBRATION_FRONT, CALIBRATION_LIGHT, CALIBRATION_RINGS_LONG,
+                      CALIBRATION_RINGS_SHORT, Labels, english)
 from ..units import MM
 from .card import CardFace, Rect, draw_face, new_canvas
 from .sheet_presets import SHEETS, SheetSpec
@@ -61,8 +63,9 @@ class Imposition:
     def per_sheet(self) -> int:
         return len(self.fronts)
 
-    def slot_name(self, i: int) -> str:
-        return f"row {i // self.columns + 1}, column {i % self.columns + 1}"
+    def slot(self, i: int) -> tuple[int, int]:
+        """(row, column) of card ``i`` on the sheet, counted from 1."""
+        return i // self.columns + 1, i % self.columns + 1
 
     def _grid(self, rects) -> tuple[Rect, ...]:
         """Every card position on either side: marks go outside all of them, even on a sheet only
@@ -229,7 +232,7 @@ def render_sheets(imp: Imposition, cards: list[tuple[CardFace, CardFace]], title
     return buf.getvalue()
 
 
-def render_calibration(imp: Imposition, layout_name: str) -> bytes:
+def render_calibration(imp: Imposition, layout_name: str, labels: Labels | None = None) -> bytes:
     """A test sheet pair: card outlines, crosshairs and position labels on both sides.
 
     Printed double-sided and held against the light, each back crosshair sits on
@@ -239,7 +242,9 @@ def render_calibration(imp: Imposition, layout_name: str) -> bytes:
                    "handouts", "en")
     font = face_name("atkinson")
     bold = face_name("atkinson", bold=True)
-    flip = "long edge" if imp.flip == "long" else "short edge"
+    L = labels if labels is not None else english()
+    ring_note = CALIBRATION_RINGS_LONG if imp.flip == "long" else CALIBRATION_RINGS_SHORT
+    rings = L._(ring_note)
     for side, rects in (("Front", imp.fronts), ("Back", imp.backs)):
         for i, r in enumerate(rects):
             c.saveState()
@@ -255,9 +260,10 @@ def render_calibration(imp: Imposition, layout_name: str) -> bytes:
             for ring in (1, 2, 3):
                 c.circle(cx, cy, ring * MM, stroke=1, fill=0)
             inset = 3 * MM
-            where = imp.slot_name(i) if side == "Front" else f"behind front {imp.slot_name(i)}"
-            head = f"Card {i + 1} {side.lower()}: {where}"
-            notes = ["Hold to the light: both crosshairs should meet.", f"Rings 1, 2, 3 mm · flip on the {flip}"]
+            row, column = imp.slot(i)
+            heading = CALIBRATION_FRONT if side == "Front" else CALIBRATION_BACK
+            head = L._(heading, n=i + 1, row=row, column=column)
+            notes = [L._(CALIBRATION_LIGHT), rings]
             room = r.w - 2 * inset
             size = max(6.5, min(10.0, r.h / 9, room / max(stringWidth(head, bold, 1), 1)))
             small = max(6.5, min(size * 0.85, room / max(max(stringWidth(n, font, 1) for n in notes), 1)))
