@@ -91,3 +91,17 @@ def test_a_cache_folder_that_cannot_be_written_only_costs_time(tmp_path):
     blocked = tmp_path / "file-not-folder"
     blocked.write_text("x")
     assert dict(_runs(_bold_pdf(tmp_path, blocked)))["Жуков"] == "Inter-Bold"
+
+
+def test_a_cached_font_past_the_size_limit_or_not_a_file_is_not_read(tmp_path):
+    from handouts import fontcache
+
+    big = tmp_path / "big.ttf"
+    with big.open("wb") as fh:
+        fh.truncate(fontcache.MAX_CACHED_FONT + 1)
+    pipe = tmp_path / "pipe.ttf"
+    os.mkfifo(pipe)
+    small = tmp_path / "small.ttf"
+    small.write_bytes(b"font")
+    assert fontcache._read(big) is None and fontcache._read(pipe) is None
+    assert fontcache._read(small) == b"font"

@@ -30,6 +30,19 @@ def build(tmp_path: Path, text: str):
      "neck-ease.yaml:6: position: is too long (1999 characters; at most 1000)"),
     (lambda t: t.replace("steps:\n", "steps:\n" + "  - {title: Again, instruction: Breathe.}\n" * 50, 1),
      "neck-ease.yaml:8: steps: has too many items (at most 50)"),
+    (lambda t: t.replace("    pressure: light\n", "    pressure: light\n    brief: " + "x" * 200 + "\n", 1),
+     "neck-ease.yaml:13: steps[1].brief: is too long (200 characters; at most 120)"),
+    (lambda t: t.replace("    pressure: light\n", "    pressure: light\n    brief: " + "Rub. " * 3 + "\n", 1),
+     "neck-ease.yaml:13: steps[1].brief: has 3 sentences; keep it to 1"),
+    (lambda t: t.replace("source:\n", "web_url: https://example.org/" + "a" * 400 + "\nsource:\n", 1),
+     "neck-ease.yaml:22: web_url: is too long (420 characters; at most 300)"),
+    (lambda t: t.replace("  red_flags:\n", "  card_summary: [" + ", ".join(["Be gentle."] * 7) + "]\n  red_flags:\n", 1),
+     "neck-ease.yaml:19: safety.card_summary: has too many items (at most 6)"),
+    (lambda t: t.replace("  red_flags:\n", "  card_summary: [" + "y" * 200 + "]\n  red_flags:\n", 1),
+     "neck-ease.yaml:19: safety.card_summary[1]: is too long (200 characters; at most 160)"),
+    (lambda t: t.replace("source:\n", "translation_of: nowhere\nsource:\n", 1),
+     "neck-ease.yaml:22: translation_of: names 'nowhere', which is not a routine here; give the id of the "
+     "routine this one translates"),
 ])
 def test_content_past_a_limit_is_refused_at_once(tmp_path, edit, line):
     result = build(tmp_path, edit(GOOD.read_text(encoding="utf-8")))
