@@ -117,6 +117,9 @@ VAGUE_WORDS = {
 HOLD_VAGUE = {"a few": N_("hold a few seconds"), "several": N_("hold several seconds")}
 """A vague hold as one phrase: its words agree with 'seconds' in languages that inflect them."""
 
+DAYS_VAGUE = {"a few": N_("a few days a week"), "several": N_("several days a week")}
+"""Vague days a week as one phrase, for the same reason: 'unos cuantos días', not 'unas cuantas'."""
+
 UNIT_WORDS = {"sec": N_("sec"), "min": N_("min"), "h": N_("h")}
 """The short time units a duration is written with ('1 min', '10–20 sec')."""
 
@@ -235,6 +238,8 @@ class Labels:
                                       shown=self.amount(amount))
 
     def days_a_week(self, amount: Amount) -> str:
+        if amount.text in DAYS_VAGUE:
+            return self._(DAYS_VAGUE[amount.text])
         return self.messages.ngettext("{n} day a week", "{n} days a week", _count(amount),
                                       shown=self.amount(amount))
 

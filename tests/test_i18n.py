@@ -279,6 +279,10 @@ def test_plural_rules_follow_each_catalog():
             for lang in ("en", "es", "fr")}
     assert days == {"en": ["1 day a week", "2 days a week"], "es": ["1 día a la semana", "2 días a la semana"],
                     "fr": ["1 jour par semaine", "2 jours par semaine"]}
+    vague = {lang: labels.for_language(lang).days_a_week(Dosage(days_per_week="a few").days_per_week)
+             for lang in ("en", "es", "fr")}
+    assert vague == {"en": "a few days a week", "es": "unos cuantos días a la semana",
+                     "fr": "quelques jours par semaine"}, "'a few' agrees with 'days' (masculine in Spanish)"
     fr = catalog.messages_for("fr")
     es = catalog.messages_for("es")
     assert fr.ngettext("{n} day a week", "{n} days a week", 0) == "0 jour par semaine"
