@@ -15,6 +15,7 @@ from handouts.layouts import LayoutLibrary
 from handouts.models import Personalisation
 from handouts.pipeline.plan import select
 from handouts.pipeline.render import render_handout
+from handouts.render import textlayer
 from handouts.text import glyph_problems
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,8 +45,9 @@ def render():
     _, layout = LayoutLibrary(None).choose("handout-a4", "handout")
 
     def draw(name: str) -> list[dict]:
-        pdf = render_handout(doc.routine, layout, "handout-a4", Personalisation(for_name=name), None,
-                             doc.path.parent)
+        with textlayer.glyph_codes():  # the text then names each glyph drawn
+            pdf = render_handout(doc.routine, layout, "handout-a4", Personalisation(for_name=name), None,
+                                 doc.path.parent)
         with pdfplumber.open(io.BytesIO(pdf)) as opened:
             page = opened.pages[0]
             label = next(c for c in page.chars if c["text"] == "P" and "Bold" in c["fontname"])

@@ -10,3 +10,7 @@ rl_config.shapeChecking = 0
 # current PDF reader and RIP takes binary streams, files are about 15% smaller
 # and the encoding pass is gone.
 rl_config.useA85 = 0
+
+from .textlayer import install as _install_text_layer  # noqa: E402 - after the settings above
+
+_install_text_layer()
