@@ -137,3 +137,69 @@ def test_body_parts_are_stacked_fill_then_outline(view):
             kinds.append("line")
     assert kinds.count("fill") >= 3
     assert "fill,fill" not in ",".join(kinds)
+
+
+# --------------------------------------------------------------------------- the hold-time label
+
+
+def _label_of(d: Drawing):
+    """The top-level node holding the drawing's one text (the hold-time pill)."""
+    return next(node for node in d.contents if any(isinstance(s, String) for s in leaves(node)))
+
+
+def test_hold_label_moves_off_whatever_is_on_its_preferred_side():
+    from handouts.art.compose import _label_clear_of
+    from handouts.art.marks import Ink, label_extent
+    from reportlab.lib.colors import black, white
+
+    ink = Ink(mark=black, halo=white, ball=white, s=1.0, label_size=9.0)
+    box = (0.0, 0.0, 200.0, 200.0)
+    at = (100.0, 100.0)
+    w, h = label_extent("10 s", 9.0)
+    right = (at[0] + 2, at[1] - h, at[0] + w + 10, at[1] + h)
+    left = (at[0] - w - 10, at[1] - h, at[0] - 2, at[1] + h)
+
+    def placed(taken):
+        b = _label_clear_of("10 s", at, 1.0, taken, box, ink).getBounds()
+        return "right" if b[0] > at[0] else "left" if b[2] < at[0] else "above" if b[1] > at[1] else "below"
+
+    assert placed([]) == "right", "clear: the preferred side"
+    assert placed([right]) == "left"
+    assert placed([right, left]) == "above"
+    above = (at[0] - w - 10, at[1] + 1, at[0] + w + 10, at[1] + 3 * h)
+    assert placed([right, left, above]) == "below"
+    edge = _label_clear_of("10 s", (195.0, 100.0), 1.0, [], box, ink).getBounds()
+    assert edge[0] >= 0 and edge[2] <= 200, "never outside the picture"
+    assert edge[2] < 195.0, "at the right edge it goes left rather than being pushed over its dot"
+
+
+@pytest.mark.parametrize("size, label_size", [(100.0, 9.0), (113.0, 10.0), (127.0, 10.0), (150.0, 9.0),
+                                               (170.0, 12.0), (200.0, 18.0)])
+def test_shipped_hold_labels_are_drawn_last_and_clear_of_every_arrow(size, label_size):
+    """A label once covered the shoulder's squeeze mark in 'Squeeze your neck while you shrug'."""
+    from handouts.art.marks import Arrow, Mark
+    from handouts.render.pictures import body_drawing
+    from handouts.layout_models import Brand
+    from handouts.content import load_routine
+
+    from shipped import CONTENT_DIR, ROUTINES
+
+    checked = 0
+    for rid in ROUTINES:
+        routine = load_routine(CONTENT_DIR / f"{rid}.yaml").routine
+        for step in routine.steps:
+            if not (step.dosage and step.dosage.hold_seconds and Motion.hold in step.motion):
+                continue
+            d = body_drawing(step, size, size, Brand(), label_size, routine=routine)
+            if not any(isinstance(s, String) for s in leaves(d)):
+                continue
+            label = _label_of(d)
+            assert d.contents[-1] is label or not any(isinstance(n, Arrow) for n in d.contents), rid
+            b = label.getBounds()
+            for node in d.contents:
+                if isinstance(node, (Arrow, Mark)):
+                    a = node.getBounds()
+                    overlap = max(0, min(a[2], b[2]) - max(a[0], b[0])) * max(0, min(a[3], b[3]) - max(a[1], b[1]))
+                    assert overlap < 1.0, f"{rid} step {step.title!r}: the hold label covers a mark"
+            checked += 1
+    assert checked >= 1

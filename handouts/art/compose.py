@@ -21,7 +21,7 @@ from .anatomy import VIEW_ART, VIEWS, Anchor, ViewArt, choose_view, path_point
 from .geometry import (Point, Rect, bbox, clip_polygon, clip_polyline, darker, ellipse, flat, hatch_segments, hexcolor,
                        mix, unit)
 from .hands import Placement, default_ink, draw_hand
-from .marks import Ink, draw_mark, hold_text, label_extent, path_arrow, polyline, resolve
+from .marks import Ink, draw_mark, hold_label, hold_text, label_extent, path_arrow, polyline, resolve
 from .palette import Palette
 from .stance import stance_view
 from .tools import HELD, on_body
@@ -261,16 +261,21 @@ def _drawing(regions: Sequence[Region], motions: Sequence[Motion], direction: Di
     if wall_ball is not None and Motion.roll in motions:
         travel.append(Motion.roll)
     _add_technique(d, art, shown, direction, technique, runs, frame, palette, wall_ball)
-    _add_marks(d, art, shown, [m for m in motions if m not in travel], direction, hold_seconds, k, (ox, oy), box, ink)
+    marks, labels = _add_marks(d, art, shown, [m for m in motions if m not in travel], direction, hold_seconds, k,
+                               (ox, oy), box, ink)
     both = direction in (Direction.up_and_down, Direction.along)
     for a, b in runs:
         pts = frame.out(_curve(a, b))
-        d.add(path_arrow(_trim(pts, 2.0 * s), ink, both=both))
+        marks.append(path_arrow(_trim(pts, 2.0 * s), ink, both=both))
+        d.add(marks[-1])
     if wall_ball is not None and Motion.roll in motions and direction not in (None, Direction.still):
         at = frame.out([wall_ball])[0]
         axis, sense = resolve(art.regions[shown[0]].anchors[0], Motion.glide, direction)
         side = (at[0] - 6.5 * frame.k, at[1])
-        d.add(_inside(draw_mark(Motion.glide, side, axis, sense, 14.0 * frame.k, 0.0, False, ink), box))
+        marks.append(_inside(draw_mark(Motion.glide, side, axis, sense, 14.0 * frame.k, 0.0, False, ink), box))
+        d.add(marks[-1])
+    for text, at, side in labels:
+        d.add(_label_clear_of(text, at, side, [g.getBounds() for g in marks], box, ink))
     if technique.stance is not None:
         d.add(_stance_inset(technique.stance, width, height, s, palette))
     return d
@@ -408,17 +413,26 @@ def _stance_inset(stance: tuple[Giver, Posture], width: float, height: float, s:
 
 
 def _add_marks(d: Drawing, art: ViewArt, shown: Sequence[Region], motions: Sequence[Motion],
-               direction: Direction | None, hold_seconds, k: float, offset: Point, box: Rect, ink: Ink):
+               direction: Direction | None, hold_seconds, k: float, offset: Point, box: Rect,
+               ink: Ink) -> tuple[list[Group], list[tuple[str, Point, float]]]:
+    """Draws the marks; returns them, and the hold-time labels (text, hold dot, preferred side) to be
+    placed last, clear of every mark and arrow."""
     motions = list(dict.fromkeys(motions))
     if not motions or not shown:
-        return
+        return [], []
     ox, oy = offset
     label = hold_text(hold_seconds) if hold_seconds not in (None, "") else None
     if label and label_extent(label, ink.label_size)[0] + 8 * ink.s > (box[2] - box[0]) * 0.9:
         label = None  # a picture too small for the text at the page's size: the step text says it
     spacing = 10.0 * ink.s
 
-    def marks_at(a: Anchor, text: str | None = None) -> list[Group]:
+    def hold_at(a: Anchor) -> Point:
+        at = (ox + a.at[0] * k, oy + a.at[1] * k)
+        n = (-a.along[1], a.along[0])
+        off = (motions.index(Motion.hold) - (len(motions) - 1) / 2) * spacing
+        return (at[0] + n[0] * off, at[1] + n[1] * off)
+
+    def marks_at(a: Anchor) -> list[Group]:
         at = (ox + a.at[0] * k, oy + a.at[1] * k)
         n = (-a.along[1], a.along[0])
         out = []
@@ -428,9 +442,7 @@ def _add_marks(d: Drawing, art: ViewArt, shown: Sequence[Region], motions: Seque
             p = (at[0] + n[0] * off, at[1] + n[1] * off)
             length = max(9.0 * ink.s, min(2 * a.reach * k, 22.0 * ink.s))
             room = max(2.6 * ink.s, a.room * k)
-            mark = draw_mark(m, p, axis, sense, length, room, a.at[0] >= 50.0, ink,
-                             text if m is Motion.hold else None,
-                             label_side=1.0 if a.at[0] >= 50 or art.name == "side" else -1.0)
+            mark = draw_mark(m, p, axis, sense, length, room, a.at[0] >= 50.0, ink)
             out.append(_inside(mark, box))
         return out
 
@@ -456,9 +468,38 @@ def _add_marks(d: Drawing, art: ViewArt, shown: Sequence[Region], motions: Seque
         # Too many marks crowd the picture: the highlight shows both sides, the marks one.
         chosen = place([(r, a) for r, a in candidates if a.at[0] >= 50.0 - 1e-6]) or chosen
     label_at = max((a for a, _ in chosen), key=lambda a: a.at[0]) if label and Motion.hold in motions else None
-    for a, marks in chosen:
-        for mark in (marks_at(a, label) if a is label_at else marks):
-            d.add(mark)
+    drawn = [mark for _, marks in chosen for mark in marks]
+    for mark in drawn:
+        d.add(mark)
+    if label_at is None:
+        return drawn, []
+    side = 1.0 if label_at.at[0] >= 50 or art.name == "side" else -1.0
+    return drawn, [(label, hold_at(label_at), side)]
+
+
+def _label_clear_of(text: str, at: Point, side: float, taken: list[Rect], box: Rect, ink: Ink) -> Group:
+    """The hold-time pill near its dot: of the places beside, across, above and below it (nearest first),
+    the first that covers the least of the marks and arrows, kept inside the picture; drawn over everything."""
+    w, h = label_extent(text, ink.label_size)
+    gap, dot = 4.4 * ink.s, 3.6 * ink.s
+    lift = h / 2 + dot + 1.0 * ink.s
+    beside, across, centre = 0.0, -side * (2 * gap + w), -side * (gap + w / 2)
+    moves = [(beside, 0.0), (across, 0.0), (centre, lift), (centre, -lift), (beside, lift), (beside, -lift),
+             (across, lift), (across, -lift), (centre, 2 * lift), (centre, -2 * lift)]
+
+    def option(dx: float, dy: float) -> tuple[float, Group]:
+        g = hold_label(text, at, side, ink)
+        g.translate(dx, dy)
+        before = g.getBounds()
+        g = _inside(g, box)
+        b = g.getBounds()
+        pushed = abs(b[0] - before[0]) + abs(b[1] - before[1])
+        cover = sum(max(0.0, min(b[2], r[2]) - max(b[0], r[0])) * max(0.0, min(b[3], r[3]) - max(b[1], r[1]))
+                    for r in taken)
+        return cover + pushed * h, g
+
+    scored = [option(dx, dy) for dx, dy in moves]
+    return min(scored, key=lambda sg: sg[0])[1]  # min keeps the first of equals: the preferred place
 
 
 def _union(rects: Iterable[Sequence[float]]) -> Rect:

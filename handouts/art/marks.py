@@ -124,6 +124,10 @@ class Arrow(Group):
     travels, kept apart from circles and rocking arcs so their direction can be read back."""
 
 
+class Mark(Group):
+    """One motion mark at one place, so a picture's marks can be told from its body and hands."""
+
+
 def path_arrow(pts: Sequence[Point], ink: Ink, both: bool = False) -> Arrow:
     """An arrow along ``pts`` (output points), head at the end, and at the start too when ``both``."""
     pts = list(pts)
@@ -270,8 +274,8 @@ def label_extent(text: str, size: float) -> tuple[float, float]:
     return pdfmetrics.stringWidth(text, label_font(), size) + 0.7 * size, 1.3 * size
 
 
-def _label(text: str, at: Point, side: float, ink: Ink) -> Group:
-    """A small pill with the hold time, beside the hold dot."""
+def hold_label(text: str, at: Point, side: float, ink: Ink) -> Group:
+    """A small pill with the hold time, beside the hold dot at ``at`` (right when ``side`` ≥ 0)."""
     font = label_font()
     size = ink.label_size
     w, h = label_extent(text, size)
@@ -286,9 +290,9 @@ def _label(text: str, at: Point, side: float, ink: Ink) -> Group:
 
 
 def draw_mark(motion: Motion, at: Point, axis: Point, sense: str, length: float, room: float, clockwise: bool,
-              ink: Ink, hold_label: str | None = None, label_side: float = 1.0) -> Group:
+              ink: Ink, hold_label_text: str | None = None, label_side: float = 1.0) -> Group:
     """One motion mark centred on ``at`` (output points)."""
-    g = Group()
+    g = Mark()
     if motion in (Motion.glide, Motion.strip):
         _arrow(g, at, axis, length, sense, ink)
         if motion is Motion.strip and sense == "one":  # strip: a firm start point, then the slow glide
@@ -306,8 +310,8 @@ def draw_mark(motion: Motion, at: Point, axis: Point, sense: str, length: float,
             _dot(g, (at[0] + axis[0] * off, at[1] + axis[1] * off), 1.5 * ink.s, ink)
     elif motion is Motion.hold:
         _hold(g, at, ink)
-        if hold_label:
-            g.add(_label(hold_label, at, label_side, ink))
+        if hold_label_text:
+            g.add(hold_label(hold_label_text, at, label_side, ink))
     elif motion in (Motion.squeeze, Motion.pinch_and_roll):
         _chevrons(g, at, axis, ink, double=motion is Motion.pinch_and_roll)
     elif motion is Motion.rock:
