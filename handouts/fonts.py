@@ -4,8 +4,9 @@ Atkinson Hyperlegible (designed for low-vision readers) sets the text. It lacks
 arrows and a few symbols the seeds use, so those characters fall back to Inter,
 then to Noto Sans (Greek, Cyrillic and more for roster names), then to one font
 per script whose letters join or reorder (Devanagari, Bengali, Tamil, Thai,
-Arabic, Hebrew), which ReportLab shapes with HarfBuzz. A character none of them
-has is a build error, never a blank box.
+Arabic, Hebrew), which ReportLab shapes with HarfBuzz, and last to Noto Sans CJK
+for Chinese, Japanese and Korean (see :mod:`handouts.cjk`). A character none of
+them has is a build error, never a blank box.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from pathlib import Path
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+
+from . import cjk
 
 
 @dataclass(frozen=True)
@@ -58,9 +61,12 @@ FACES: dict[str, dict[tuple[bool, bool], Face]] = {
     "thai": _variable("NotoSansThai", "fontpkg_noto_sans_thai", "NotoSansThai[wdth,wght].ttf"),
     "arabic": _variable("NotoSansArabic", "fontpkg_noto_sans_arabic", "NotoSansArabic[wdth,wght].ttf"),
     "hebrew": _variable("Heebo", "fontpkg_heebo", "Heebo[wght].ttf"),
+    # An OpenType/CFF font cut to the characters a run needs and made TrueType (handouts.cjk);
+    # it has no bold face, so bold text prints its CJK characters in the regular weight.
+    "cjk": {(b, i): Face(cjk.FONT_NAME, cjk.PACKAGE, cjk.FILE[-1]) for b in (False, True) for i in (False, True)},
 }
 
-FALLBACK_ORDER = ("atkinson", "inter", "noto", "devanagari", "bengali", "tamil", "thai", "arabic", "hebrew")
+FALLBACK_ORDER = ("atkinson", "inter", "noto", "devanagari", "bengali", "tamil", "thai", "arabic", "hebrew", "cjk")
 
 SHAPED = frozenset({"devanagari", "bengali", "tamil", "thai", "arabic", "hebrew"})
 """Families whose text ReportLab shapes with HarfBuzz as it sets it (text.shaped_style):
@@ -94,6 +100,8 @@ def _register_regular(family: str) -> str:
     """The regular face alone, enough to ask which characters a family has: the bold
     instance of a variable font takes seconds to make, so it waits until the family
     actually sets text (:func:`register_family`)."""
+    if family == "cjk":
+        return cjk.require("")
     face = FACES[family][(False, False)]
     if face.name not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(_load(face, None))
@@ -110,6 +118,8 @@ def register_family(family: str) -> None:
     looks up the bold face of the fallback family through it."""
     faces = FACES[family]
     regular = _register_regular(family)
+    if family == "cjk":  # one face, mapped to itself for every weight by cjk.require
+        return
     for face in {f.name: f for f in faces.values()}.values():
         if face.name not in pdfmetrics.getRegisteredFontNames():
             pdfmetrics.registerFont(_load(face, regular))
@@ -133,7 +143,11 @@ def ensure_face(name: str) -> None:
             return
 
 
-def face_name(family: str, bold: bool = False, italic: bool = False) -> str:
+def face_name(family: str, bold: bool = False, italic: bool = False, text: str = "") -> str:
+    """The ReportLab font name of ``family``'s face; ``text``, the characters about to be set
+    in it, are what the CJK font must be able to draw (it is cut to the characters a run needs)."""
+    if family == "cjk":
+        return cjk.require(text)
     register_family(family)
     return FACES[family][(bold, italic)].name
 
@@ -145,6 +159,8 @@ def _cmap(face_name_: str) -> frozenset[int]:
 
 
 def has_glyph(family: str, char: str) -> bool:
+    if family == "cjk":  # read from the font's character map: nothing is converted to ask
+        return ord(char) in cjk.coverage()
     return ord(char) in _cmap(_register_regular(family))
 
 
@@ -201,9 +217,30 @@ def family_for(char: str, preferred: str = "atkinson") -> str | None:
 
 
 def missing_glyphs(text: str, preferred: str = "atkinson") -> list[str]:
-    """Characters of ``text`` no configured font can draw (in order of appearance, once each)."""
+    """Characters of ``text`` no configured font can draw (in order of appearance, once each).
+
+    This is the preflight's look at every text about to be drawn, so the characters
+    it finds for the CJK font are noted there: the first cut made holds them all."""
     out: list[str] = []
     for ch in text:
-        if ch not in out and family_for(ch, preferred) is None:
-            out.append(ch)
+        family = family_for(ch, preferred)
+        if family is None:
+            if ch not in out:
+                out.append(ch)
+        elif family == "cjk":
+            cjk.expect((ord(ch),))
     return out
+
+
+_CJK_NAMES = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "BOPOMOFO", "IDEOGRAPHIC")
+
+
+def missing_hint(chars: list[str]) -> str:
+    """Why a Chinese, Japanese or Korean character has no font, when the reason is that the
+    font's package is not installed; empty otherwise."""
+    import unicodedata
+
+    if cjk.installed() or not any(unicodedata.name(c, "").startswith(_CJK_NAMES) for c in chars):
+        return ""
+    return (f"; Chinese, Japanese and Korean text prints in the font of the '{cjk.PACKAGE}' package, "
+            f"which is not installed (pip install {cjk.PACKAGE})")

@@ -305,6 +305,9 @@ class Layout(LayoutPart):
     page: Page = Field(..., description="Page size, orientation and margins.")
     brand: Brand = Field(default_factory=Brand, description="Brand colours.")
     min_font_size: Length = Field(12, description="No text is set smaller than this.")
+    hyphenate: bool = Field(False, description="Break long words at the end of a line with a hyphen, by the "
+                                               "rules of the routine's language (none for a language without "
+                                               "rules): for narrow columns, where a long word would leave a gap.")
     styles: dict[Name, Style] = Field(..., description="Named text styles, chained by parent.")
     boxes: dict[Name, Box] = Field(default_factory=dict, description="Named box styles: safety, tip, hand_use, notes, glossary...")
     header: Header | None = Field(None, description="Running header; leave out for none.")
@@ -321,6 +324,11 @@ class Layout(LayoutPart):
         "auto", description="'auto': a tick log when the routine's dosage says how often (times_per_day, "
                             "days_per_week) and its audience is not clinicians; 'always': a tick log in every "
                             "handout; 'never': none. Only used when 'tracking_log' is in sections.")
+    bilingual: Literal["columns", "alternating"] | None = Field(
+        None, description="Print a routine with its translation (build --also LANG): 'columns' sets the two "
+                          "languages side by side, each step's number and picture once between them; "
+                          "'alternating' sets each block in the first language, then the second. Leave out "
+                          "for one language.")
 
     def resolved_style(self, name: str) -> Style:
         """The style with every unset field taken from its parent chain."""
@@ -391,6 +399,29 @@ class Layout(LayoutPart):
             problems.append((("sections",), "'safety' is required; safety content is never left out"))
         problems += self.fit_problems()
         problems += self._sheet_problems()
+        problems += self._bilingual_problems()
+        return problems
+
+    def _bilingual_problems(self) -> list[tuple[tuple, str]]:
+        """Two languages side by side need room for both; a bilingual sheet sets one tile a row,
+        its two languages across it."""
+        if getattr(self, "bilingual", None) is None:
+            return []
+        if self.kind != "handout":
+            return [(("bilingual",), "only handout layouts (kind: handout) print two languages")]
+        problems: list[tuple[tuple, str]] = []
+        if self.sheet is not None and self.sheet.columns != 1:
+            problems.append((("sheet", "columns"), "a bilingual sheet has one tile a row, its two languages side by "
+                                                   "side; set columns: 1"))
+        if self.bilingual == "columns" and getattr(self, "page", None) is not None and not self._area_problems():
+            width, _ = self.text_area()
+            ill = self.illustrations
+            picture = ill.width + PICTURE_GAP if ill.position != "none" else 0.0
+            column = (width - picture - PICTURE_GAP) / 2
+            if column + 1e-6 < MIN_TEXT_WIDTH:
+                problems.append((("bilingual",), f"two columns beside the pictures leave {_mm(column)} for each "
+                                                 f"language; each needs {_mm(MIN_TEXT_WIDTH)} (a wider page, "
+                                                 "smaller pictures, or 'alternating')"))
         return problems
 
     def text_area(self) -> tuple[float, float]:

@@ -134,7 +134,7 @@ def markup(text: str, family: str = "atkinson") -> str:
         if run_family in (None, family):
             out.append(chunk)
         else:
-            out.append(f'<font name="{face_name(run_family)}">{chunk}</font>')
+            out.append(f'<font name="{face_name(run_family, text=text)}">{chunk}</font>')
         run.clear()
 
     for ch in clean(text):
@@ -172,7 +172,7 @@ def _strings(value: Any, loc: tuple = ()) -> Iterator[tuple[tuple, str]]:
 
 def glyph_problems(data: Any, file: str, line_of=lambda loc: None, family: str = "atkinson") -> list[Problem]:
     """One problem per field holding a character no configured font can draw."""
-    from .fonts import draws_shaped, missing_glyphs
+    from .fonts import draws_shaped, missing_glyphs, missing_hint
     from .located import format_loc
 
     problems = []
@@ -184,7 +184,8 @@ def glyph_problems(data: Any, file: str, line_of=lambda loc: None, family: str =
         text = clean(text)
         missing = missing_glyphs(text, family)
         if missing:
-            problems.append(Problem(file, line_of(loc), format_loc(loc), f"no font can print {_named(missing)}"))
+            problems.append(Problem(file, line_of(loc), format_loc(loc),
+                                    f"no font can print {_named(missing)}{missing_hint(missing)}"))
             continue
         shaped = [c for c in text if needs_shaping(c) and not draws_shaped(family_for(c, family) or family)]
         if shaped:

@@ -27,10 +27,23 @@ def test_fallback_fonts_load_only_when_a_character_needs_them():
     assert "Inter" in out[2]
 
 
+def test_asking_whether_the_cjk_font_has_a_character_converts_nothing():
+    script = (
+        "from reportlab.pdfbase import pdfmetrics\n"
+        "from handouts import cjk, fonts\n"
+        "print(fonts.family_for('\u674e'), fonts.family_for('\uae40'), fonts.family_for('\u3072'))\n"
+        "print(cjk._source.cache_info().currsize, 'NotoSansCJKsc' in pdfmetrics.getRegisteredFontNames())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert out == ["cjk cjk cjk", "0 False"]
+
+
 def test_fallback_order_and_missing_glyphs():
     assert family_for("a") == "atkinson"
     assert family_for("ж") in ("inter", "noto")
     assert missing_glyphs("a😀b😀") == ["😀"]
+    assert family_for("ж") != "cjk" and family_for("→") != "cjk"  # the CJK font comes last
+    assert family_for("李") == "cjk" and missing_glyphs("李小龍 김민준") == []
 
 
 # ---------------------------------------------------------------- bold fallback faces

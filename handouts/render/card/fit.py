@@ -64,7 +64,7 @@ class CardComposer:
         self.spec = layout.card
         self.layout_name = layout_name or "card"
         self.content = CardContent(routine, layout, clinic)
-        self.base = paragraph_styles(layout)
+        self.base = paragraph_styles(layout, routine.language)
         self.minimum = layout.min_font_size
         self.back_minimum = max(self.minimum, self.spec.back_min_font_size)
         self.panel_w, self.panel_h = layout.page.dimensions
