@@ -145,6 +145,7 @@ def build(
     note: Optional[str] = typer.Option(None, "--note", help="Personal note; without one the notes box has lines to write on."),
     format: str = typer.Option("pdf", "--format", help="pdf, html (the accessible HTML twin) or both."),
     watch: bool = typer.Option(False, "--watch", help="Keep watching content/ and your layouts; rebuild what changes until Ctrl-C."),
+    also: Optional[str] = typer.Option(None, "--also", help="Second language, e.g. es: each routine beside its translation, in the bilingual layouts (OUT/<routine-id>+<lang>--<layout>.pdf)."),
 ) -> None:
     """Build handouts: OUT/<routine-id>--<layout>.pdf (and .html), all written at the end, each atomically."""
     from .models import Personalisation
@@ -156,6 +157,9 @@ def build(
     formats = formats_of(format)
     personal = validate_value(Personalisation, dict(for_name=for_name, date=date, clinician=clinician, note=note),
                               {"for_name": "--for", "date": "--date", "clinician": "--clinician", "note": "--note"})
+    if watch and also is not None:
+        raise HandoutsError(Problem("--also", None, "", "bilingual handouts are built once, not watched; "
+                                                        "leave out --watch"))
     if watch:
         from .watch import Request, watch as keep_watching
 
@@ -163,7 +167,7 @@ def build(
                               personal, formats), echo=say)
         return
     jobs, content = handout_request(list(routines or []), list(layout or []), out, personal, content_dir,
-                                    library(layouts_dir), formats)
+                                    library(layouts_dir), formats, also)
     for path in run_jobs(jobs, content):
         typer.echo(str(path))
     docs = {id(doc): doc for job in jobs for doc in job.docs}
@@ -258,9 +262,10 @@ def list_(
             f"{languages[doc.id]:<{lang_width}}  {r.title}")
     typer.echo("Layouts:")
     lwidth = max((len(n) for n, _, _ in layouts), default=0)
+    kwidth = max((len(k) for _, k, _ in layouts), default=0)
     for name, kind, description in layouts:
         origin = "own" if lib.origin(name) == "own" else "shipped"
-        say(f"  {name:<{lwidth}}  {kind:<7}  {origin:<7}  {description}".rstrip())
+        say(f"  {name:<{lwidth}}  {kind:<{kwidth}}  {origin:<7}  {description}".rstrip())
 
 
 @app.command()
@@ -333,6 +338,22 @@ def init(
     for path in write_starter(folder):
         typer.echo(str(path))
     typer.echo("next: edit content/clinic.yaml, then run 'handouts build' here")
+
+
+@app.command()
+@command
+def serve(
+    content_dir: Path = typer.Option(DEFAULT_CONTENT, "--content", help=CONTENT_HELP),
+    layouts_dir: Optional[Path] = typer.Option(None, "--layouts", help=LAYOUTS_HELP),
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (default: this computer only)."),
+    allow_host: Optional[list[str]] = typer.Option(None, "--allow-host", help="Another name the app may be reached by; repeat for several."),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, max=256, help="Worker processes drawing documents and class batches (default: all cores)."),
+) -> None:
+    """Start the web app: pick a routine, type who it is for, preview and download; cards and classes too."""
+    from .web.server import serve as run_server
+
+    run_server(content_dir, own_layouts(layouts_dir), host, port, tuple(allow_host or ()), jobs)
 
 
 def settle() -> None:

@@ -105,16 +105,14 @@ class LayoutLibrary:
         for name in self.names():
             layout = self.get(name)
             if not layout.abstract:
-                out.append((name, "sheet" if layout.sheet is not None else layout.kind, layout.description))
+                out.append((name, _sort_of(layout), layout.description))
         return out
 
     def buildable(self, kind: str) -> list[str]:
-        """Layouts that build ``kind`` documents: 'handout', 'card', or 'sheet' for the handout
-        layouts drawn as clinic sheets (which 'handout' leaves out)."""
-        def sort_of(layout: Layout) -> str:
-            return "sheet" if layout.kind == "handout" and layout.sheet is not None else layout.kind
-
-        return [n for n in self.names() if not self.get(n).abstract and sort_of(self.get(n)) == kind]
+        """Layouts that build ``kind`` documents: 'handout', 'card', 'sheet' for the handout
+        layouts drawn as clinic sheets, or 'bilingual' for those printing a routine with its
+        translation (which only a request naming a second language builds)."""
+        return [n for n in self.names() if not self.get(n).abstract and _sort_of(self.get(n)) == kind]
 
     def get(self, name_or_path: str | Path) -> Layout:
         """A layout by name (``handout-a4``) or by file path."""
@@ -306,3 +304,10 @@ def load_layouts_from(files: list[Path]) -> list[Layout]:
     if problems:
         raise HandoutsError(problems)
     return out
+
+
+def _sort_of(layout: Layout) -> str:
+    """What a layout builds, as 'handouts list' shows it."""
+    if layout.kind == "handout" and getattr(layout, "bilingual", None) is not None:
+        return "bilingual"
+    return "sheet" if layout.kind == "handout" and layout.sheet is not None else layout.kind

@@ -34,10 +34,12 @@ class HandoutJob:
     layout: Layout
     personal: Personalisation = field(default_factory=Personalisation)
     format: str = "pdf"
+    also: RoutineDoc | None = None
+    """The routine printed beside ``doc`` in a second language (a bilingual layout), or None."""
 
     @property
     def docs(self) -> tuple[RoutineDoc, ...]:
-        return (self.doc,)
+        return (self.doc,) if self.also is None else (self.doc, self.also)
 
 
 @dataclass(frozen=True, eq=False)

@@ -54,10 +54,12 @@ def job_problems(jobs: Iterable) -> list[Problem]:
     seen: set[int] = set()
     for job in jobs:
         layout = getattr(job, "layout", None)
-        if getattr(layout, "sheet", None) is None or not hasattr(job, "doc") or id(job.doc) in seen:
+        if getattr(layout, "sheet", None) is None or not hasattr(job, "doc"):
             continue
-        seen.add(id(job.doc))
-        problems += sheet_problems(job.doc, job.layout_name)
+        for doc in job.docs:  # a bilingual sheet prints the brief of both languages
+            if id(doc) not in seen:
+                seen.add(id(doc))
+                problems += sheet_problems(doc, job.layout_name)
     return problems
 
 

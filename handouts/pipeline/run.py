@@ -18,6 +18,7 @@ from ..layouts import LayoutLibrary
 from ..models import Personalisation
 from .jobs import Job, SheetOptions
 from .plan import card_layouts, check_card_options, choose_layouts, plan_calibration, plan_cards, plan_handouts, select
+from .bilingual import language_of, plan_bilingual, refuse_one_language
 from .preflight import job_problems, preflight, sheet_problems
 from .render import render
 from .write import output_problems, write_all
@@ -56,20 +57,44 @@ def render_jobs(jobs: list[Job], content: ContentSet, option: str = "--out") -> 
 def handout_request(routines: list[str], layout_names: list[str], out_dir: Path,
                     personal: Personalisation | None = None, content_dir: Path = Path("content"),
                     library: LayoutLibrary | None = None,
-                    formats: tuple[str, ...] = ("pdf",)) -> tuple[list[Job], ContentSet]:
+                    formats: tuple[str, ...] = ("pdf",), also: str | None = None) -> tuple[list[Job], ContentSet]:
     """The jobs of ``handouts build``: routines (ids or files; none: all) × handout layouts (none: all)
     × formats (the PDF, its HTML twin, or both).
 
     With no layout named, clinic sheets are made of the routines that have a brief for every
     step: a folder written before sheets existed builds as it did; naming a sheet layout
-    asks for it, and a missing brief is then a problem."""
+    asks for it, and a missing brief is then a problem.
+
+    ``also`` (a language code) asks for bilingual documents instead: each routine beside its
+    translation, in the bilingual layouts named (none named: every bilingual layout)."""
     library = library or LayoutLibrary()
+    if also is not None:
+        return bilingual_request(routines, layout_names, out_dir, personal, content_dir, library, formats, also)
     chosen = choose_layouts(library, layout_names or library.buildable("handout") + library.buildable("sheet"), "handout")
+    refuse_one_language(chosen, None)
     selection = select(routines, content_dir)
     jobs = plan_handouts(selection.docs, chosen, out_dir, personal or Personalisation(), formats)
     if not layout_names:
         jobs = [job for job in jobs if not (getattr(job, "layout", None) is not None and job.layout.sheet is not None
                                             and sheet_problems(job.doc, job.layout_name))]
+    return jobs, selection.content
+
+
+def bilingual_request(routines: list[str], layout_names: list[str], out_dir: Path, personal: Personalisation | None,
+                      content_dir: Path, library: LayoutLibrary, formats: tuple[str, ...],
+                      also: str) -> tuple[list[Job], ContentSet]:
+    """The jobs of ``handouts build --also LANG``: each routine with its translation into LANG."""
+    language = language_of(also)
+    if formats != ("pdf",):
+        raise HandoutsError(Problem("--format", None, "", "a bilingual handout is made as a PDF only; its HTML twin "
+                                                          "is each language's own page (build without --also)"))
+    chosen = choose_layouts(library, layout_names or library.buildable("bilingual"), "handout")
+    refuse_one_language(chosen, language)
+    selection = select(routines, content_dir)
+    jobs = plan_bilingual(selection.docs, language, chosen, out_dir, personal or Personalisation(), bool(routines))
+    if not layout_names:
+        jobs = [job for job in jobs if not (job.layout.sheet is not None
+                                            and any(sheet_problems(doc, job.layout_name) for doc in job.docs))]
     return jobs, selection.content
 
 
