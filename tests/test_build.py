@@ -167,9 +167,11 @@ def test_checks_come_before_drawing(tmp_path, monkeypatch):
 
 def test_an_unexpected_drawing_failure_is_one_plain_line_and_writes_nothing(tmp_path, monkeypatch):
     import handouts.render.handout
+    import handouts.render.reuse
 
     monkeypatch.chdir(ROOT)
     monkeypatch.setattr(handouts.render.handout, "render_handout", _broken_render)
+    monkeypatch.setattr(handouts.render.reuse, "render_handout", _broken_render)
     result = run("build", "partner-neck", "-l", "handout-a4", "--out", str(tmp_path / "out"))
     assert result.exit_code == 1
     assert result.stderr.splitlines() == ["handouts: internal error (RuntimeError: drawing failed); please report this"]

@@ -20,6 +20,8 @@ def render(job: Job, clinic: Clinic | None, clinic_path: Path | None = None) -> 
     if isinstance(job, HandoutJob) and job.format == "html":
         return render_html(job.doc.routine, job.layout, job.layout_name, job.personal, clinic,
                            base_file=job.doc.path, clinic_file=clinic_path)
+    if isinstance(job, HandoutJob) and job.also is not None:
+        return render_bilingual(job, clinic, clinic_path)
     if isinstance(job, HandoutJob):
         return render_handout(job.doc.routine, job.layout, job.layout_name, job.personal, clinic,
                               base_file=job.doc.path, clinic_file=clinic_path)
@@ -32,14 +34,24 @@ def render(job: Job, clinic: Clinic | None, clinic_path: Path | None = None) -> 
 
 def render_handout(routine: Routine, layout: Layout, layout_name: str, personal: Personalisation,
                    clinic: Clinic | None, base_file: Path | None = None, clinic_file: Path | None = None) -> bytes:
-    from ..render.handout import HandoutInput, render_handout as draw_handout
+    from ..render.handout import HandoutInput
 
     if layout.sheet is not None:
         from ..render.clinic_sheet import render_clinic_sheet as draw
     else:
-        draw = draw_handout
+        from ..render.reuse import render_handout as draw  # the pages a class shares, drawn once
     return draw(HandoutInput(routine, layout, layout_name, personal, clinic, base_file=base_file,
                              clinic_file=clinic_file))
+
+
+def render_bilingual(job: HandoutJob, clinic: Clinic | None, clinic_path: Path | None = None) -> bytes:
+    """A routine and its translation in one PDF, as the job's bilingual layout arranges them."""
+    from ..render.bilingual import Translation, render_bilingual as draw
+    from ..render.handout import HandoutInput
+
+    assert job.also is not None
+    return draw(HandoutInput(job.doc.routine, job.layout, job.layout_name, job.personal, clinic, base_file=job.doc.path,
+                             clinic_file=clinic_path), Translation(job.also.routine, job.also.path))
 
 
 def render_html(routine: Routine, layout: Layout, layout_name: str, personal: Personalisation,
@@ -135,10 +147,13 @@ def render_card_pdf(routine: Routine, layout: Layout, clinic: Clinic | None, *, 
 
 
 def render_sheet_for_many(routines_and_copies: list[tuple[Routine, int]], layout: Layout, clinic: Clinic | None,
-                          sheet: str, bleed: float = 0.0, flip: str = "long", layout_name: str = "") -> bytes:
+                          sheet: str, bleed: float = 0.0, flip: str = "long", layout_name: str = "",
+                          part: tuple[int, int] | None = None) -> bytes:
     """A class sheet: several routines, each in its number of copies, imposed in the order given.
 
-    Every routine is composed before anything is drawn; all that fail are reported together."""
+    Every routine is composed before anything is drawn; all that fail are reported together.
+    ``part=(k, n)`` draws only the k-th of n runs of whole physical sheets (front and back
+    pages), so n workers can share a large class and their files join into the same pages."""
     from ..render.sheet import check_options, render_sheets
 
     _card_spec(layout, layout_name)
@@ -158,9 +173,20 @@ def render_sheet_for_many(routines_and_copies: list[tuple[Routine, int]], layout
         raise HandoutsError(problems)
     if not cards:
         raise HandoutsError(Problem("cards", None, "", "no routines given"))
+    if part is not None:
+        cards = _sheet_run(cards, imp.per_sheet, *part)
     routines = [r for r, _ in routines_and_copies]
     title = "Pocket cards: " + ", ".join(dict.fromkeys(r.title for r in routines))
     return render_sheets(imp, cards, title, "Pocket cards", clinic.name if clinic else "handouts", routines[0].language)
+
+
+def _sheet_run(cards: list, per_sheet: int, k: int, n: int) -> list:
+    """The cards of the k-th of ``n`` near-equal runs of whole sheets: cut only where a sheet ends,
+    so every front keeps its mirrored back and the pages are those of the whole sheet set."""
+    sheets = -(-len(cards) // per_sheet)
+    if not 0 <= k < n <= sheets:
+        raise ValueError(f"part {k} of {n} of {sheets} sheets")
+    return cards[(k * sheets // n) * per_sheet:((k + 1) * sheets // n) * per_sheet]
 
 
 def calibration_pdf(layout: Layout, sheet: str, flip: str = "long", layout_name: str = "card") -> bytes:

@@ -146,6 +146,15 @@ class Para(_Shaped):
         self.width, self.height, self.blPara, self._wrapWidths = found
         return self.width, self.height
 
+    def split(self, availWidth, availHeight):
+        """ReportLab's split adds a space, in place, to the last word of each line it hands on.
+        Lines kept for later paragraphs are copied first: the space stayed in them, and every
+        later handout with that paragraph drew it, so a handout depended on those drawn before it."""
+        lines = self.__dict__.get("blPara")
+        if lines is not None and getattr(lines, "kind", 0) == 1:
+            self.blPara = lines.clone(lines=[line.clone(words=[w.clone() for w in line.words]) for line in lines.lines])
+        return super().split(availWidth, availHeight)
+
 
 class StepDisc(Flowable):
     """A filled circle with the step number, sized from the number style."""

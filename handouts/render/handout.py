@@ -56,12 +56,16 @@ class HandoutInput:
 
 
 class HandoutRenderer:
+    slots = None
+    """When set (``handouts.render.reuse``), makes the paragraphs of one person's details and
+    stands in for the running header and footer: a batch draws the rest once for every student."""
+
     def __init__(self, data: HandoutInput):
         self.data = data
         self.r = data.routine
         self.labels = labels.for_language(data.routine.language)
         self.layout = data.layout
-        self.styles = paragraph_styles(data.layout)
+        self.styles = paragraph_styles(data.layout, data.routine.language)
         self.styles["caption_side"] = ParagraphStyle("caption_side", parent=self.styles["caption"], alignment=TA_LEFT,
                                                      spaceAfter=self.styles["body"].spaceAfter)
         w, h = data.layout.page.dimensions
@@ -85,6 +89,8 @@ class HandoutRenderer:
     def personal(self, markup_text: str, style: str) -> Paragraph:
         """One person's details: parsed and broken afresh, never kept in the paragraph caches,
         which hold the routine's text that every handout of a batch shares."""
+        if self.slots is not None:
+            return self.slots.hold(markup_text, self.styles[style])
         return FreshPara(markup_text, self.styles[style])
 
     def bullets(self, items: list[str], style: str = "bullet") -> list:
@@ -761,6 +767,22 @@ class HandoutRenderer:
         frame = Frame(m.left, m.bottom, self.width, self.height, id="body", leftPadding=0, rightPadding=0,
                       topPadding=0, bottomPadding=0)
         doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+        decoration = self.decoration()
+        if self.slots is not None:
+            decoration = self.slots.decoration(decoration)
+        try:
+            doc.build(self.story(), canvasmaker=decorated_canvas(decoration))
+        except _TooLong:
+            raise HandoutsError(Problem(self.where(), None, "", f"would run to more than {MAX_PAGES} pages in layout "
+                                        f"'{self.data.layout_name}'; choose a layout with larger pages or smaller "
+                                        "text")) from None
+        except LayoutError:
+            raise HandoutsError(self.did_not_fit(doc.placing)) from None
+        return buf.getvalue()
+
+    def decoration(self) -> Decoration:
+        """The running header and footer, with this handout's values."""
+        clinic = self.data.clinic
         values = {
             "clinic": clinic.name if clinic else "",
             "contact": " · ".join(clinic.contact_lines()) if clinic else "",
@@ -771,16 +793,7 @@ class HandoutRenderer:
         logo = None
         if clinic is not None and clinic.logo and self.data.clinic_file is not None:
             logo = images.resolve(self.data.clinic_file, clinic.logo)
-        decoration = Decoration(layout, self.styles, values, logo, self.labels.page_of)
-        try:
-            doc.build(self.story(), canvasmaker=decorated_canvas(decoration))
-        except _TooLong:
-            raise HandoutsError(Problem(self.where(), None, "", f"would run to more than {MAX_PAGES} pages in layout "
-                                        f"'{self.data.layout_name}'; choose a layout with larger pages or smaller "
-                                        "text")) from None
-        except LayoutError:
-            raise HandoutsError(self.did_not_fit(doc.placing)) from None
-        return buf.getvalue()
+        return Decoration(self.layout, self.styles, values, logo, self.labels.page_of)
 
 
 HELD_TOOLS = (Tool.towel, Tool.tennis_ball, Tool.balls_in_sock)
