@@ -35,6 +35,8 @@ COLON = N_("{label}:")
 """A label before its text ('Caution: ...'); French sets a space before the colon."""
 THEN = N_("{first}; {then}")
 """How much, then how often ('1 min; 2× a day'); French sets a space before the semicolon."""
+YOUR_DOSAGE = N_("Your dosage")
+"""Before a student's or patient's own dosage, first in the notes box (a roster's ``dosage`` column)."""
 CONTINUED = N_("{title} (continued)")
 """A box title repeated on the page a box goes on to."""
 
@@ -189,6 +191,13 @@ class Labels:
 
     def colon(self, label: str) -> str:
         return self._(COLON, label=label)
+
+    def with_dosage(self, dosage: str | None, note: str | None) -> str | None:
+        """A personal note with the personal dosage, when there is one, as its first line."""
+        if not dosage:
+            return note
+        first = f"{self.colon(self._(YOUR_DOSAGE))} {dosage}"
+        return first + (f"\n{note}" if note else "")
 
     def continued(self, title: str) -> str:
         return self._(CONTINUED, title=title)

@@ -460,3 +460,12 @@ def test_the_calibration_sheet_prints_its_words_from_the_catalog():
     assert "Card 1 front: row 1, column 1" in english and "flip on the short edge" in english
     assert "Carte 1, recto : ligne 1, colonne 1" in french and "retourner par le bord court" in french
     assert "Card" not in french
+
+
+def test_a_personal_dosage_is_labelled_in_the_routines_language():
+    """A roster's dosage column (or the web form's) goes first in the notes box, labelled from the catalog."""
+    assert labels.for_language("en").with_dosage("2 times a day", "Go gently.") == "Your dosage: 2 times a day\nGo gently."
+    assert labels.for_language("es").with_dosage("2 veces al día", None) == "Tu dosis: 2 veces al día"
+    french = labels.for_language("fr")
+    assert french.with_dosage("2 fois par jour", None) == f"{french.colon('Votre dosage')} 2 fois par jour"
+    assert labels.for_language("es").with_dosage(None, "Hola") == "Hola"
