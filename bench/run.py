@@ -248,6 +248,47 @@ def batch_peak_mb(tmp: Path, rows: int, jobs: int) -> float:
     return summary.peak_rss_kb / 1024
 
 
+SHEET_CHILD = r"""
+import sys
+from pathlib import Path
+from handouts.batch import run_batch
+
+class Quiet:
+    def begin(self, *a): pass
+    def item(self, *a): pass
+    def end(self, *a): pass
+
+manifest, jobs, how = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+if how == "before":  # every copy of a face drawn in place, as before faces became forms
+    from handouts.render import sheet
+    from handouts.render.card import draw_face
+    sheet._Faces.place = lambda self, face, x, y: draw_face(self.c, face, x, y, self.bleed)
+per_run = {"auto": None, "before": 10**9, "whole": 10**9}.get(how)
+if per_run is None and how != "auto":
+    per_run = int(how)
+summary = run_batch(manifest, jobs=jobs, force=True, reporter=Quiet(), sheets_per_run=per_run)
+if summary.built != 1 or summary.failed:
+    raise SystemExit(f"class sheet failed: {summary.problems[:3]}")
+"""
+
+
+def class_sheet(tmp: Path, rows: int, jobs: int, runs: int, variants: dict[str, str]) -> dict[str, float]:
+    """Wall time of a cards-only batch (the shipped class example's routines and card layout) for
+    ``rows`` students, each variant a fresh process, interleaved: ``before`` (one worker drawing
+    every face in place), ``whole`` (one worker, faces as forms), ``auto`` (as a batch chooses),
+    or a number (runs of that many sheets at the least, on ``jobs`` workers)."""
+    folder = tmp / f"sheet-{rows}"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "roster.csv").write_text("name\n" + "".join(f"Student {i:05d}\n" for i in range(rows)), encoding="utf-8")
+    manifest = folder / "cards.batch.yaml"
+    manifest.write_text(f"content: {CONTENT}\nroutines: [partner-neck, partner-back]\nhandouts: []\n"
+                        "cards: {layouts: [card-credit], sheet: a4}\nroster: roster.csv\nout: out\n", encoding="utf-8")
+    commands = {k: [PYTHON, "-c", SHEET_CHILD, str(manifest), str(jobs), how] for k, how in variants.items()}
+    for cmd in commands.values():  # once untimed: output folder made, files in the page cache
+        process(cmd, folder)()
+    return interleaved({k: process(cmd, folder) for k, cmd in commands.items()}, runs)
+
+
 COMBINE_CHILD = r"""
 import sys
 from pathlib import Path
@@ -352,6 +393,7 @@ def main() -> None:
     throughput_rows = 200
     small_rows, large_rows = (200, 1_000) if args.quick else (1_000, 5_000)
     memory_jobs = 2
+    sheet_rows, big_rows = 1_000, 10_000
     load_before = load_average()
 
     def say(what: str) -> None:
@@ -371,6 +413,14 @@ def main() -> None:
         say(f"worker memory at {small_rows} and {large_rows} rows")
         peak_small, peak_large = other.measure("memory", lambda: (batch_peak_mb(tmp, small_rows, memory_jobs),
                                                                   batch_peak_mb(tmp, large_rows, memory_jobs)))
+        say(f"class card sheet for {sheet_rows:,} students: as before, now, and split across {cores} workers")
+        sheet = other.measure("sheet", lambda: class_sheet(tmp, sheet_rows, cores, max(batch_n, 3),
+                                                           {"before": "before", "now": "auto", "split": "100"}))
+        big = None
+        if not args.quick:
+            say(f"class card sheet for {big_rows:,} students: whole, and split across {cores} workers")
+            big = other.measure("large sheet", lambda: class_sheet(tmp, big_rows, cores, batch_n,
+                                                                   {"whole": "whole", "split": "auto"}))
         say(f"joining {small_rows} and {large_rows} handouts into one PDF")
         joined_small, joined_large = combined_peak_mb(tmp, (small_rows, large_rows))
     finally:
@@ -407,6 +457,17 @@ def main() -> None:
     print(row(f"peak memory per worker, {large_rows:,} handouts ({memory_jobs} workers)", f"{peak_large:.0f} MB",
               f"{peak_small:.0f} MB at {small_rows:,}", flat, "≤ 1.10×", flat <= 1.10))
 
+    what = f"class card sheet, {sheet_rows:,} students × 2 routines (`card-credit`, A4, 400 sheets)"
+    r = sheet["now"] / sheet["before"]
+    print(row(f"{what}, as a batch draws it now (each face once, whole)", sec(sheet["now"]),
+              sec(sheet["before"]) + " before", r, "≤ 0.6×", r <= 0.6))
+    r = sheet["split"] / sheet["now"]
+    print(row(f"{what}, forced into 2 runs on {cores} workers and joined", sec(sheet["split"]),
+              sec(sheet["now"]) + " whole", r, "–", None))
+    if big is not None:
+        r = big["split"] / big["whole"]
+        print(row(f"class card sheet, {big_rows:,} students (4,000 sheets: past 2,500, cut into runs to bound memory) "
+                  f"on {cores} workers", sec(big["split"]), sec(big["whole"]) + " whole", r, "–", None))
     print(row(f"peak memory joining {small_rows:,} handouts into one PDF (`--combined`)", f"{joined_small:.0f} MB",
               "–", None, "–", None))
     flat = joined_large / joined_small

@@ -155,7 +155,8 @@ def _outline(out: _Out, marks: list[tuple[str, int]]) -> None:
     out.write(OUTLINES, root)
 
 
-def _finish(out: _Out, title: str) -> None:
+def _finish(out: _Out, title: str, info: dict[str, str] | None = None, lang: str | None = None,
+            outline: bool = True) -> None:
     kids = ArrayObject(_ref(n) for n in out.pages)
     out.write(PAGES, DictionaryObject({NameObject("/Type"): NameObject("/Pages"), NameObject("/Kids"): kids,
                                        NameObject("/Count"): NumberObject(len(out.pages))}))
@@ -163,13 +164,15 @@ def _finish(out: _Out, title: str) -> None:
         NameObject("/Type"): NameObject("/Catalog"),
         NameObject("/Pages"): _ref(PAGES),
         NameObject("/Outlines"): _ref(OUTLINES),
-        NameObject("/PageMode"): NameObject("/UseOutlines"),
+        NameObject("/PageMode"): NameObject("/UseOutlines" if outline else "/UseNone"),
         NameObject("/ViewerPreferences"): DictionaryObject({NameObject("/DisplayDocTitle"): BooleanObject(True)}),
+        **({NameObject("/Lang"): create_string_object(lang)} if lang else {}),
     }))
     out.write(INFO, DictionaryObject({
         NameObject("/Title"): create_string_object(title),
         NameObject("/Creator"): create_string_object("handouts"),
         NameObject("/Producer"): create_string_object("handouts"),
+        **{NameObject(f"/{k}"): create_string_object(v) for k, v in (info or {}).items()},
     }))
     start = out.fh.tell()
     size = len(out.offsets)
@@ -181,8 +184,12 @@ def _finish(out: _Out, title: str) -> None:
                  f"startxref\n{start}\n%%EOF\n".encode())
 
 
-def concatenate(parts: list[Part], fh: BinaryIO, title: str) -> int:
-    """Write the parts, in order and each ``copies`` times, as one PDF to ``fh``; the page count."""
+def concatenate(parts: list[Part], fh: BinaryIO, title: str, info: dict[str, str] | None = None,
+                lang: str | None = None) -> int:
+    """Write the parts, in order and each ``copies`` times, as one PDF to ``fh``; the page count.
+
+    ``info`` adds document information entries (``{"Author": ...}``) and ``lang`` the
+    document's language, for a join that stands for one document (a class card sheet)."""
     out = _Out(fh)
     marks: list[tuple[str, int]] = []
     for index, part in enumerate(parts):
@@ -209,5 +216,5 @@ def concatenate(parts: list[Part], fh: BinaryIO, title: str) -> int:
             if n == 0 and part.label and len(out.pages) > first:
                 marks.append((part.label, out.pages[first]))
     _outline(out, marks)
-    _finish(out, title)
+    _finish(out, title, info, lang, outline=bool(marks))
     return len(out.pages)

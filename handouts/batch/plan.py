@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..content import image_refs
+from .. import labels
 from ..errors import Problem, display_path
 from ..models import Personalisation
 from .load import Batch, variant_id
@@ -43,6 +44,7 @@ class Item:
     cards: tuple[tuple[str, int], ...] = ()
     digest: str = ""
     problems: tuple[Problem, ...] = ()
+    part: tuple[int, int] | None = None  # a 'sheet' drawn as run k of n of its physical sheets (see batch.sheets)
 
 
 FORMAT_KINDS = {"pdf": ("handout",), "html": ("html",), "both": ("handout", "html")}
@@ -64,10 +66,9 @@ def _row_problems(roster: Roster, row: RosterRow) -> list[Problem]:
     return [Problem(p.file, p.line, _field_name(p.field), p.message) for p in found]
 
 
-def _note(dosage: str | None, note: str | None) -> str | None:
-    if dosage:
-        return f"Your dosage: {dosage}" + (f"\n{note}" if note else "")
-    return note
+def _note(dosage: str | None, note: str | None, language: str = "en") -> str | None:
+    """The note printed for one student: their dosage first, labelled in the routine's language."""
+    return labels.for_language(language).with_dosage(dosage, note)
 
 
 def _routine_for(batch: Batch, rid: str, row: RosterRow, roster_name: str,
@@ -151,7 +152,8 @@ def plan(batch: Batch, tool: str | None = None) -> list[Item]:
                         for_name=student.name,
                         date=student.date or m.date,
                         clinician=student.clinician or m.clinician,
-                        note=_note(student.dosages.get(rid) or student.dosage, student.note or m.note),
+                        note=_note(student.dosages.get(rid) or student.dosage, student.note or m.note,
+                                   batch.routines[key].routine.language),
                     )
                 except Exception as exc:  # noqa: BLE001 - reported against the row
                     problems.append(Problem(roster_name, row.line, "", f"cannot be used ({exc})"))

@@ -21,6 +21,7 @@ from ..layout_models import Layout
 from ..models import Clinic
 from ..pipeline.write import write_atomic
 from .load import Batch
+from ..cjk import expected
 from .plan import Item
 
 
@@ -35,6 +36,7 @@ class WorkerContext:
     clinic_path: Path | None
     card_layouts: dict[str, Layout] = field(default_factory=dict)
     cards: object | None = None  # the manifest's CardSheets
+    cjk_chars: frozenset[int] = frozenset()  # CJK characters the preflight found: one font cut for all (handouts.cjk)
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,9 @@ def init_worker(context: WorkerContext, in_pool: bool = True, parent: int | None
     from ..render import handout  # noqa: F401 - import once, not on the first item
 
     register_all()
+    from ..cjk import expect
+
+    expect(context.cjk_chars)
     _CONTEXT = context
 
 
@@ -151,7 +156,7 @@ def _render_sheet(ctx: WorkerContext, item: Item) -> bytes:
     cards = ctx.cards
     routines = [(ctx.routines[key][0], copies) for key, copies in item.cards]
     return render_sheet_for_many(routines, ctx.card_layouts[item.layout], ctx.clinic, cards.sheet,
-                                 bleed=cards.bleed, flip=cards.flip, layout_name=item.layout)
+                                 bleed=cards.bleed, flip=cards.flip, layout_name=item.layout, part=item.part)
 
 
 # --------------------------------------------------------------------------- running
@@ -166,6 +171,7 @@ def _context(batch: Batch) -> WorkerContext:
         clinic_path=batch.clinic_path,
         card_layouts=batch.card_layouts,
         cards=batch.manifest.cards,
+        cjk_chars=expected(),
     )
 
 

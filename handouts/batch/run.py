@@ -20,6 +20,7 @@ from .combine import combine
 from .load import load_batch
 from .plan import Item, plan, select
 from .pool import Result, _peak_rss_kb, run_items
+from .sheets import SheetRuns
 from .state import Shard, State, Summary, tool_fingerprint
 
 
@@ -31,8 +32,12 @@ def default_jobs() -> int:
 
 
 def run_batch(manifest: Path, jobs: int = 0, force: bool = False, shard: Shard = Shard(), combined: bool = False,
-              reporter=None, layouts: Path | None = None, fallback_layouts: Path | None = None) -> Summary:
-    """Build a batch: load and plan everything, skip what is up to date, render the rest in parallel, report."""
+              reporter=None, layouts: Path | None = None, fallback_layouts: Path | None = None,
+              sheets_per_run: int | None = None) -> Summary:
+    """Build a batch: load and plan everything, skip what is up to date, render the rest in parallel, report.
+
+    A large class card sheet is drawn in runs of whole sheets by all workers and joined
+    (``batch.sheets``); ``sheets_per_run`` forces the size of those runs."""
     from ..progress import make_reporter
 
     started = time.perf_counter()
@@ -60,12 +65,18 @@ def run_batch(manifest: Path, jobs: int = 0, force: bool = False, shard: Shard =
             summary.skipped += 1
         else:
             todo.append(item)
-    jobs = max(1, min(jobs or default_jobs(), len(todo) or 1))
+    runs = SheetRuns(out_dir, lambda item: _per_sheet(batch, item), jobs or default_jobs(), sheets_per_run)
+    work = runs.expand(todo)
+    jobs = max(1, min(jobs or default_jobs(), len(work) or 1))
     summary.jobs = jobs
     reporter.begin(batch.manifest.title or display_path(manifest), len(items), summary.skipped, len(todo), jobs,
                    display_path(out_dir))
 
-    def done(result: Result) -> None:
+    def done(result: Result | None) -> None:
+        if result is not None and runs.owns(result.name):
+            result = runs.add(result)
+        if result is None:
+            return
         summary.peak_rss_kb = max(summary.peak_rss_kb, result.peak_rss_kb)
         if result.ok:
             state.record(result.name, digest_of[result.name], result.size, result.mtime_ns)
@@ -82,8 +93,8 @@ def run_batch(manifest: Path, jobs: int = 0, force: bool = False, shard: Shard =
         done(Result(item.name, False, item.problems))
     previous_term = _stop_on_sigterm()
     try:
-        if todo:
-            run_items(batch, todo, jobs, done)
+        if work:
+            run_items(batch, work, jobs, done)
         if combined:
             combine(batch, items, state, out_dir / combined_name, tool, force, summary)
     except KeyboardInterrupt:
@@ -91,11 +102,12 @@ def run_batch(manifest: Path, jobs: int = 0, force: bool = False, shard: Shard =
     finally:
         if previous_term is not None:
             signal.signal(signal.SIGTERM, previous_term)
+        runs.discard()
         state.flush()
         if summary.interrupted:
-            # Ctrl-C can land while the main process writes the state file or the combined PDF,
-            # between a temporary file's creation and its cleanup: remove what it left.
-            clean_stale_parts(out_dir, [state.path.name, combined_name])
+            # Ctrl-C can land while the main process writes the state file, the combined PDF or
+            # a joined card sheet, between a temporary file's creation and its cleanup: remove what it left.
+            clean_stale_parts(out_dir, [state.path.name, combined_name] + [i.name for i in todo if i.kind == "sheet"])
         summary.seconds = time.perf_counter() - started
         summary.peak_rss_kb = max(summary.peak_rss_kb, _peak_rss_kb() if jobs == 1 else 0)
         summary.problems = sorted(dict.fromkeys(summary.problems), key=lambda p: (p.file, p.line or 0, p.field, p.message))
@@ -117,6 +129,14 @@ def _stop_on_sigterm():
     return signal.signal(signal.SIGTERM, _interrupt)
 
 
+def _per_sheet(batch, item: Item) -> int:
+    """Cards on one physical sheet of the item's layout (plain geometry, nothing drawn)."""
+    from ..pipeline.render import card_imposition
+
+    cards = batch.manifest.cards
+    return card_imposition(batch.card_layouts[item.layout], cards.sheet, cards.bleed, cards.flip, item.layout).per_sheet
+
+
 def _combined_name(name: str, shard: Shard) -> str:
     return name if shard.whole else f"{name[:-4]}{shard.suffix}.pdf"
 
@@ -133,6 +153,8 @@ def clean_stale_parts(out_dir: Path, owned: Iterable[str]) -> list[Path]:
     removed = []
     for f in out_dir.glob(".*.part"):
         m = PART_FILE.match(f.name)
+        while m and m.group("name") not in owned_set and PART_FILE.match(m.group("name")):
+            m = PART_FILE.match(m.group("name"))  # a run of a card sheet, or the temporary copy of one
         if m and m.group("name") in owned_set:
             try:
                 f.unlink()

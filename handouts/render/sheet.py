@@ -209,15 +209,58 @@ def _draw_marks(c: Canvas, segments: list[Segment], dashed: bool = False) -> Non
     c.restoreState()
 
 
+class _Faces:
+    """Each face of a sheet set drawn once, as a form, and placed wherever it repeats.
+
+    A class sheet repeats a few faces hundreds of times; drawing each again cost
+    almost all of a large sheet's time. A face's first copy is drawn in place; if
+    it made no link (links are page annotations, which a form cannot carry; a
+    face with a QR code has one), its later copies place one shared form."""
+
+    def __init__(self, c: Canvas, bleed: float):
+        self.c = c
+        self.bleed = bleed
+        self.forms: dict[int, str | None] = {}  # id of a face (alive while drawing) -> its form, None: drawn in place
+
+    def place(self, face: CardFace, x: float, y: float) -> None:
+        c, key = self.c, id(face)
+        if key not in self.forms:
+            links = _annotations(c)
+            draw_face(c, face, x, y, self.bleed)
+            self.forms[key] = "" if links is not None and _annotations(c) == links else None
+            return
+        name = self.forms[key]
+        if name is None:
+            draw_face(c, face, x, y, self.bleed)
+            return
+        if not name:
+            name = self.forms[key] = f"CardFace{sum(1 for v in self.forms.values() if v)}"
+            b = self.bleed
+            c.beginForm(name, -b, -b, face.width + b, face.height + b)
+            draw_face(c, face, 0.0, 0.0, b)
+            c.endForm()
+        c.saveState()
+        c.translate(x, y)
+        c.doForm(name)
+        c.restoreState()
+
+
+def _annotations(c: Canvas) -> int | None:
+    """How many annotations (links) the current page has, None when ReportLab no longer tells."""
+    refs = getattr(c, "_annotationrefs", None)
+    return len(refs) if isinstance(refs, list) else None
+
+
 def draw_sheet_pages(c: Canvas, imp: Imposition, cards: list[tuple[CardFace, CardFace]]) -> None:
     """Front and back page of every sheet the cards need: fronts on odd pages, backs on even."""
     per = imp.per_sheet
+    faces = _Faces(c, imp.bleed)
     for start in range(0, len(cards), per):
         chunk = cards[start:start + per]
         for side in (0, 1):
             rects = [(imp.fronts if side == 0 else imp.backs)[i] for i in range(len(chunk))]
             for rect, pair in zip(rects, chunk):
-                draw_face(c, pair[side], rect.x, rect.y, imp.bleed)
+                faces.place(pair[side], rect.x, rect.y)
             _draw_marks(c, imp.crop_mark_segments(rects))
             _draw_marks(c, imp.fold_mark_segments(rects, back=side == 1), dashed=True)
             c.showPage()
