@@ -1,0 +1,1 @@
+"""Tests of ``handouts serve``: routes, security, class batches, a real browser, and load."""
