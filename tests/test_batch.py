@@ -248,7 +248,7 @@ def test_roster_header_problems_stop_the_batch(tmp_path):
     assert result.exit_code == 1
     assert result.stderr.splitlines()[:4] == [
         f"{display_path(csv)}:1: nmae: unknown column 'nmae'; did you mean 'name'?",
-        f"{display_path(csv)}:1: colour: unknown column 'colour'; columns: name, date, clinician, note, language, copies, dosage, dosage:<routine-id>",
+        f"{display_path(csv)}:1: colour: unknown column 'colour'; columns: name, date, clinician, note, language, also, copies, dosage, dosage:<routine-id>",
         f"{display_path(csv)}:1: dosage:nope: 'nope' is not a routine of this batch; routines: tiny-stretch",
         f"{display_path(csv)}:1: name: the header row needs a 'name' column",
     ]

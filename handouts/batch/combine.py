@@ -25,7 +25,8 @@ def combine(batch: Batch, items: list[Item], state: State, path: Path, tool: str
         return
     words = english()  # a class may mix languages; its bookmarks are the staff's
     pdf_parts = [Part(batch.out_dir / item.name, copies,
-                      words._(BOOKMARK_HANDOUT, student=item.student, routine=item.routine, layout=item.layout)
+                      words._(BOOKMARK_HANDOUT, student=item.student, layout=item.layout,
+                              routine=f"{item.routine} + {item.also}" if item.also else item.routine)
                       if item.kind == "handout" else words._(BOOKMARK_CARDS, layout=item.layout))
                  for item, copies in ready]
     title = batch.manifest.title or batch.path.name

@@ -37,6 +37,9 @@ class Batch:
     clinic: Clinic | None
     clinic_path: Path | None
     card_layouts: dict[str, Layout] = field(default_factory=dict)
+    translations: dict[tuple[str, str], tuple[str | None, list[Problem]]] = field(default_factory=dict)
+    """(routine key, second language) -> the id of the routine printed beside it on a bilingual
+    layout (its document is in ``routines``), or None and the problems that stop it."""
 
 
 def load_batch(path: Path, layouts: Path | None = None, fallback_layouts: Path | None = None) -> Batch:
@@ -134,6 +137,8 @@ def load_batch(path: Path, layouts: Path | None = None, fallback_layouts: Path |
         except HandoutsError as exc:
             problems.extend(exc.problems)
 
+    translations = _translations(manifest, handout_layouts, roster, docs, located, where)
+
     out_problem = folder_problem(base / manifest.out)  # before anything is drawn
     if out_problem:
         where(("out",), out_problem)
@@ -142,7 +147,53 @@ def load_batch(path: Path, layouts: Path | None = None, fallback_layouts: Path |
     assert roster is not None
     return Batch(path=path, located=located, manifest=manifest, roster=roster, out_dir=base / manifest.out,
                  library=library, handout_layouts=handout_layouts, routines=docs, broken=broken,
-                 clinic=clinic, clinic_path=clinic_path, card_layouts=card_layouts)
+                 clinic=clinic, clinic_path=clinic_path, card_layouts=card_layouts, translations=translations)
+
+
+def _translations(manifest: BatchManifest, handout_layouts: dict[str, Layout], roster: Roster | None,
+                  docs: dict[str, RoutineDoc], located: Located, where) -> dict[tuple[str, str], tuple[str | None, list[Problem]]]:
+    """Every (routine, second language) pair a bilingual layout of the batch may print, found once.
+
+    What no row could build is refused here, before anything is drawn: a second language with
+    no bilingual layout to print it, a bilingual layout with no second language anywhere, a
+    manifest ``also`` that some routine has no translation into. A row's own ``also`` that
+    cannot be printed fails only that row (see ``plan``). The translations found are added to
+    ``docs``, so workers load them with the rest."""
+    from ..pipeline.bilingual import OPTION, translation_into
+
+    bilingual = [n for n, layout in handout_layouts.items() if layout.bilingual is not None]
+    rows = [row.student for row in (roster.rows if roster else []) if row.student is not None]
+    row_languages = {s.also for s in rows if s.also}
+    if manifest.also and not bilingual and handout_layouts.keys() == set(manifest.handouts):
+        where(("also",), "no layout in handouts prints two languages; add a bilingual one such as bilingual-a4 "
+                         "(handouts list shows them as 'bilingual'), or leave also out")
+    if bilingual and manifest.format != "pdf":
+        where(("format",), f"layout '{bilingual[0]}' prints two languages, which only a PDF does; use format: pdf")
+    if bilingual and not manifest.also and roster is not None and not row_languages:
+        where(("handouts", manifest.handouts.index(bilingual[0])),
+              f"layout '{bilingual[0]}' prints a routine beside its translation, but no second language is given; "
+              "set also: LANG (e.g. also: es) or fill the roster's 'also' column")
+    found: dict[tuple[str, str], tuple[str | None, list[Problem]]] = {}
+    if not bilingual:
+        return found
+    languages = row_languages | ({manifest.also} if manifest.also else set())
+    variants = {row.language for row in rows if row.language}
+    keys = [k for rid in manifest.routines for k in (rid, *(variant_id(rid, lang) for lang in sorted(variants)))
+            if k in docs]
+    for key in dict.fromkeys(keys):
+        for lang in sorted(languages):
+            try:
+                second = translation_into(docs[key], lang)
+            except HandoutsError as exc:
+                found[key, lang] = (None, list(exc.problems))
+                if lang == manifest.also and key in manifest.routines:
+                    for p in exc.problems:
+                        if p.file == OPTION:
+                            where(("also",), p.message)
+                continue
+            docs.setdefault(second.id, second)
+            found[key, lang] = (second.id, [])
+    return found
 
 
 def _layout(library: LayoutLibrary, name: str, kind: str, loc: tuple, where, problems: list[Problem]) -> Layout | None:

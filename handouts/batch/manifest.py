@@ -6,6 +6,7 @@ in it are relative to the manifest.
 
 from __future__ import annotations
 
+import re
 import string
 from typing import Annotated, Literal
 
@@ -17,7 +18,7 @@ from ..models import Strict, Text
 from ..units import Length
 from ..validation import validate
 
-FILE_FIELDS = ("name", "routine", "layout", "row")
+FILE_FIELDS = ("name", "routine", "layout", "row", "also")
 SHEET_FIELDS = ("layout", "sheet")
 
 
@@ -64,6 +65,17 @@ PlainPdfName = Annotated[str, StringConstraints(strip_whitespace=True, min_lengt
                          AfterValidator(_plain_file_name)]
 RelPath = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 LayoutName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+([-_][a-z0-9]+)*$", min_length=1, max_length=64)]
+def _language_code(value: str) -> str:
+    """A second language as a teacher may type it ('ES', 'es-MX'), as routines name theirs: 'es'."""
+    code = value.strip().split("-")[0].lower()
+    if not re.fullmatch(r"[a-z]{2}", code) or not re.fullmatch(r"[A-Za-z]{2}(-[A-Za-z]{2})?", value.strip()):
+        raise PydanticCustomError("language", "'{value}' is not a language code; give one such as es or fr",
+                                  {"value": value.strip()[:40]})
+    return code
+
+
+LanguageCode = Annotated[str, StringConstraints(max_length=40), AfterValidator(_language_code)]
+"""A second language: two letters, as routines name their language ('es'); 'ES' and 'es-MX' mean 'es'."""
 RoutineId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", min_length=1, max_length=64)]
 
 
@@ -90,6 +102,9 @@ class BatchManifest(Strict):
     layouts: RelPath | None = Field(None, description="Layouts folder; default: the layouts shipped with handouts.")
     routines: list[RoutineId] = Field(..., min_length=1, description="Routine ids, in the order their handouts are printed.")
     handouts: list[LayoutName] = Field(["handout-a4"], description="Handout layouts; one personalised handout per student, routine and layout.")
+    also: LanguageCode | None = Field(
+        None, description="Second language, e.g. es: bilingual handout layouts print each routine beside its "
+                          "translation into it (a roster column 'also' overrides it per student).")
     format: Literal["pdf", "html", "both"] = Field(
         "pdf", description="pdf, html (each handout's accessible HTML twin, named like the PDF but ending in .html) or both.")
     cards: CardSheets | None = Field(None, description="Pocket-card sheets for the class; leave out for none.")
@@ -98,7 +113,8 @@ class BatchManifest(Strict):
     out: RelPath = Field(..., description="Output folder.")
     file_name: FilePattern = Field(
         "{name}--{routine}--{layout}.pdf",
-        description="Handout file name; placeholders {name}, {routine}, {layout}, {row} (roster row number).",
+        description="Handout file name; placeholders {name}, {routine}, {layout}, {row} (roster row number), "
+                    "{also} (the second language of a bilingual handout; empty otherwise).",
     )
     combined_file: PlainPdfName = Field("combined.pdf", description="File name of the combined PDF built with --combined.")
     date: Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)] | None = Field(

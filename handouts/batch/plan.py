@@ -39,6 +39,7 @@ class Item:
     student: str = ""
     routine: str = ""
     layout: str = ""
+    also: str = ""  # a bilingual handout: the key of the routine printed beside ``routine``
     personal: Personalisation | None = None
     copies: int = 1
     cards: tuple[tuple[str, int], ...] = ()
@@ -61,7 +62,7 @@ def _row_problems(roster: Roster, row: RosterRow) -> list[Problem]:
 
     if row.student is None:
         return list(row.problems)
-    data = row.student.model_dump(exclude_none=True, exclude={"copies", "language"})
+    data = row.student.model_dump(exclude_none=True, exclude={"copies", "language", "also"})
     found = glyph_problems(data, display_path(roster.path), lambda loc: row.line)
     return [Problem(p.file, p.line, _field_name(p.field), p.message) for p in found]
 
@@ -94,6 +95,24 @@ def _routine_for(batch: Batch, rid: str, row: RosterRow, roster_name: str,
             doc = batch.routines[key]
             checked[key] = routine_problems(doc)
     return key, checked[key]
+
+
+def _second_routine(batch: Batch, key: str, language: str | None, lname: str, row: RosterRow, roster_name: str,
+                    checked: dict[str, list[Problem]]) -> tuple[str, list[Problem]]:
+    """The routine a bilingual layout prints beside ``key`` for this row, and the problems that stop it;
+    a problem of the second language itself is the row's, in its 'also' column."""
+    from ..pipeline.bilingual import OPTION
+    from ..pipeline.preflight import routine_problems
+
+    if not language:
+        return "", [Problem(roster_name, row.line, "also", f"layout '{lname}' prints two languages; fill this "
+                                                             "row's 'also' column or set also: in the manifest")]
+    second, problems = batch.translations.get((key, language), (None, []))
+    if second is None:
+        return "", [Problem(roster_name, row.line, "also", p.message) if p.file == OPTION else p for p in problems]
+    if second not in checked:
+        checked[second] = routine_problems(batch.routines[second])
+    return second, checked[second]
 
 
 def _sheet_problems(batch: Batch, key: str, layout_name: str, checked: dict[str, list[Problem]]) -> list[Problem]:
@@ -129,11 +148,13 @@ def plan(batch: Batch, tool: str | None = None) -> list[Item]:
     card_counts: dict[str, int] = {}
     for row in batch.roster.rows:
         row_problems = _row_problems(batch.roster, row)
+        also = (row.student.also or m.also) if row.student is not None else None  # the row's second language
         stem0 = safe_stem(row.cells.get("name", ""), f"row-{row.index + 1:03d}")
         k = 1
         while True:
             stem = stem0 if k == 1 else f"{stem0}-{k}"
-            names = [file_name(m.file_name, stem, rid, lname, row.index + 1) for rid in m.routines for lname in m.handouts]
+            names = [file_name(_pattern(m.file_name, batch, lname, also), stem, rid, lname, row.index + 1)
+                     for rid in m.routines for lname in m.handouts]
             taken = [n for name in names for n in (name, html_name(name))]
             if not any(n.casefold() in used for n in taken) and len({n.casefold() for n in taken}) == len(taken):
                 break
@@ -166,13 +187,17 @@ def plan(batch: Batch, tool: str | None = None) -> list[Item]:
                 # A clinic sheet needs a brief for every step: refused up front, as build refuses it.
                 sheet = (_sheet_problems(batch, key, lname, checked) if batch.handout_layouts[lname].sheet is not None
                          and key in batch.routines else [])
+                second, second_problems = "", []
+                if batch.handout_layouts[lname].bilingual is not None and student is not None:
+                    second, second_problems = _second_routine(batch, key, also, lname, row, roster_name, checked)
                 for kind in FORMAT_KINDS[m.format]:
                     name = pdf_name if kind == "handout" else html_name(pdf_name)
-                    item_problems = problems + sheet
+                    item_problems = problems + sheet + second_problems
+                    bilingual = [also, routine_digest[second]] if second else []
                     digest = "" if item_problems else sha(tool, routine_digest[key], layout_digest[lname], clinic_digest,
-                                                      personal.model_dump(mode="json"), name)
+                                                      personal.model_dump(mode="json"), name, *bilingual)
                     items.append(Item(name=name, kind=kind, row=row.index, line=row.line, student=row.label,
-                                      routine=key, layout=lname, personal=personal,
+                                      routine=key, layout=lname, also=second, personal=personal,
                                       copies=student.copies if student else 1, digest=digest,
                                       problems=tuple(dict.fromkeys(item_problems))))
         if unreported:
@@ -187,6 +212,12 @@ def plan(batch: Batch, tool: str | None = None) -> list[Item]:
                           m.cards.bleed, m.cards.flip, clinic_digest, [(k, routine_digest[k], n) for k, n in cards], sheet.name)
             items.append(Item(name=sheet.name, kind="sheet", layout=sheet.layout, cards=cards, digest=digest))
     return items
+
+
+def _pattern(pattern: str, batch: Batch, layout_name: str, also: str | None) -> str:
+    """The file-name pattern with ``{also}`` filled: the second language on a bilingual layout, else empty."""
+    layout = batch.handout_layouts.get(layout_name)
+    return pattern.replace("{also}", also if also and layout is not None and layout.bilingual is not None else "")
 
 
 def _routine_order(routines: list[str]):

@@ -130,6 +130,15 @@ def build_item(item: Item) -> Result:
             routine, base_file = ctx.routines[item.routine]
             pdf = render_html(routine, ctx.layouts[item.layout], item.layout, item.personal, ctx.clinic,
                               base_file=base_file, clinic_file=ctx.clinic_path)
+        elif item.also:
+            from ..render.bilingual import Translation, render_bilingual
+            from ..render.handout import HandoutInput
+
+            routine, base_file = ctx.routines[item.routine]
+            second, second_file = ctx.routines[item.also]
+            pdf = render_bilingual(HandoutInput(routine, ctx.layouts[item.layout], item.layout, item.personal, ctx.clinic,
+                                                base_file=base_file, clinic_file=ctx.clinic_path),
+                                   Translation(second, second_file))
         else:
             from ..pipeline.render import render_handout
 

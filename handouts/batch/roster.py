@@ -31,6 +31,7 @@ from ..located import Located
 from ..models import Strict
 from ..validation import validate
 from ..yamlio import read_limited
+from .manifest import LanguageCode
 
 MAX_ROWS = 10_000
 """Students in one roster (blank rows are counted apart, to the same limit): every pupil of a
@@ -98,12 +99,14 @@ class Student(Strict):
         None, description="Personal note printed in the notes box (room is kept for a personal dosage).")
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")] | None = Field(
         None, description="Language code; picks the routine translated into it (id '<routine>-<language>').")
+    also: LanguageCode | None = Field(
+        None, description="Second language printed beside the routine on bilingual layouts; empty: the manifest's also.")
     copies: int = Field(1, ge=0, le=50, description="Printed copies in the combined PDF and on the card sheets.")
     dosage: _cell(200) | None = Field(None, description="Personal dosage for every routine, e.g. '2 times a day'.")
     dosages: dict[str, _cell(200)] = Field(default_factory=dict, description="Personal dosage per routine id.")
 
 
-BASE_COLUMNS = ("name", "date", "clinician", "note", "language", "copies", "dosage")
+BASE_COLUMNS = ("name", "date", "clinician", "note", "language", "also", "copies", "dosage")
 DOSAGE_PREFIX = "dosage:"
 
 
