@@ -27,6 +27,8 @@ class RoutineInfo:
     language: str
     languages: tuple[str, ...]
     steps: int
+    also: tuple[str, ...] = ()
+    """The languages it can be printed beside (``--also``): the other languages of its original's family."""
 
 
 @dataclass
@@ -34,7 +36,7 @@ class Snapshot:
     fingerprint: tuple
     routines: list[RoutineInfo] = field(default_factory=list)
     docs: dict[str, RoutineDoc] = field(default_factory=dict)
-    layouts: dict[str, list[str]] = field(default_factory=dict)  # kind -> names: handout, sheet, card
+    layouts: dict[str, list[str]] = field(default_factory=dict)  # kind -> names: handout, sheet, card, bilingual
     problems: list[Problem] = field(default_factory=list)
 
     def routine_ids(self) -> list[str]:
@@ -80,7 +82,7 @@ class Catalog:
             return self._snapshot
 
     def _load(self, key: tuple) -> Snapshot:
-        from ..translations import languages_by_id
+        from ..translations import base_language, languages_by_id, original_id
 
         snap = Snapshot(key)
         try:
@@ -103,10 +105,13 @@ class Catalog:
             snap.docs[doc.id] = doc
             docs.append(doc)
         languages = languages_by_id(docs)
+        ids = set(snap.docs)
         for doc in sorted(docs, key=lambda d: d.id):
             r = doc.routine
+            family = languages.get(original_id(doc, ids) or doc.id, [])
+            also = tuple(sorted(lang for lang in family if lang != base_language(r)))
             snap.routines.append(RoutineInfo(doc.id, r.title, r.audience.value, r.language,
-                                             tuple(languages.get(doc.id, [r.language])), len(r.all_steps)))
+                                             tuple(languages.get(doc.id, [r.language])), len(r.all_steps), also))
         library = self.library()
         snap.layouts = {"handout": [], "sheet": [], "card": []}
         try:
@@ -124,10 +129,11 @@ class Catalog:
                 continue
             kind = "sheet" if layout.kind == "handout" and layout.sheet is not None else layout.kind
             snap.layouts.setdefault(kind, []).append(name)
-        try:  # layouts that print a routine beside its translation need a second language the pages do not ask for
+        try:  # layouts that print a routine beside its translation: offered only with a second language
             bilingual = set(library.buildable("bilingual"))
         except HandoutsError:
             bilingual = set()
+        snap.layouts["bilingual"] = [n for kind in ("handout", "sheet") for n in snap.layouts[kind] if n in bilingual]
         for kind in ("handout", "sheet"):
             snap.layouts[kind] = [n for n in snap.layouts[kind] if n not in bilingual]
         return snap

@@ -69,12 +69,14 @@ def pictures(pdf: bytes) -> tuple[int, tuple[bytes, ...]]:
                                   settings.PREVIEW_DPI))
 
 
-def handout(where: Where, routine: str, layout: str, fmt: str, personal: Personalisation, preview: bool) -> Result:
-    """One handout (``fmt`` 'pdf' or 'html'), checked and drawn as ``handouts build`` draws it."""
+def handout(where: Where, routine: str, layout: str, fmt: str, personal: Personalisation, preview: bool,
+            also: str | None = None) -> Result:
+    """One handout (``fmt`` 'pdf' or 'html'), checked and drawn as ``handouts build`` draws it;
+    with ``also`` (a second language, as ``--also``) the routine beside its translation."""
     from ..pipeline.run import handout_request, render_jobs
 
     jobs, content = handout_request([routine], [layout], where.work_dir, personal, where.content_dir,
-                                    where.library(), (fmt,))
+                                    where.library(), (fmt,), also)
     (path, data), = render_jobs(jobs, content)
     count, pngs = pictures(data) if preview and fmt == "pdf" else (0, ())
     media = "application/pdf" if fmt == "pdf" else "text/html; charset=utf-8"

@@ -21,6 +21,7 @@ from .settings import MAX_FIELD_BYTES, MAX_FIELDS
 OPTION_FIELDS = {
     "--for": "for_name", "--date": "date", "--clinician": "clinician", "--note": "note", "--layout": "layout",
     "--format": "format", "--sheet": "sheet", "--copies": "copies", "--bleed": "bleed", "--flip": "flip",
+    "--also": "also",
 }
 """Each option the pipeline names in a problem, and the form field that gave its value."""
 

@@ -24,13 +24,31 @@ from .personal import personal_details
 from .settings import THUMBNAIL_DPI
 from .thumbnails import thumbnail_for
 
-FIELDS = {"routine", "layout", "format", "for_name", "date", "clinician", "note", "dosage"}
+FIELDS = {"routine", "layout", "also", "format", "for_name", "date", "clinician", "note", "dosage"}
 FORMATS = ("pdf", "html")
 DEFAULT_LAYOUT = "handout-a4"
+MAX_LANGUAGE = 35
+"""The longest second language taken (a language tag such as es-419 is far shorter); longer is refused
+before the pipeline would repeat it in its message."""
 
 
 def handout_layouts(snap) -> list[str]:
     return snap.layouts.get("handout", []) + snap.layouts.get("sheet", [])
+
+
+def second_languages(snap) -> list[tuple[str, str]]:
+    """(code, English name) of every language some routine can be printed beside; whether the chosen
+    routine has that translation is the pipeline's to say, in the words of ``build --also``."""
+    from babel import Locale, UnknownLocaleError
+
+    codes = sorted({code for r in snap.routines for code in r.also})
+    named = []
+    for code in codes:
+        try:
+            named.append((code, Locale.parse(code).get_display_name("en") or code))
+        except (ValueError, UnknownLocaleError):
+            named.append((code, code))
+    return named
 
 
 async def home(request: Request) -> Response:
@@ -56,9 +74,9 @@ async def thumb(request: Request) -> Response:
 
 
 def _form_page(request: Request, snap, values: dict, errors: Errors | None = None, status: int = 200) -> Response:
-    layouts = handout_layouts(snap)
-    return page(request, "handout.html", status, routines=snap.routines, layouts=layouts,
-                sheets=snap.layouts.get("sheet", []), values=values, errors=errors or Errors())
+    return page(request, "handout.html", status, routines=snap.routines, layouts=handout_layouts(snap),
+                sheets=snap.layouts.get("sheet", []), bilingual=snap.layouts.get("bilingual", []),
+                languages=second_languages(snap), values=values, errors=errors or Errors())
 
 
 async def handout_form(request: Request) -> Response:
@@ -78,15 +96,17 @@ async def handout_post(request: Request) -> Response:
     values = {k: text(form, k) for k in FIELDS}
     errors = Errors()
     routine = one_of(errors, "routine", values["routine"], list(snap.docs))
-    layout = one_of(errors, "layout", values["layout"], handout_layouts(snap))
+    layout = one_of(errors, "layout", values["layout"], handout_layouts(snap) + snap.layouts.get("bilingual", []))
     fmt = one_of(errors, "format", values["format"] or "pdf", list(FORMATS))
+    if values["also"] is not None and len(values["also"]) > MAX_LANGUAGE:
+        errors.say("also", "too-long", n=len(values["also"]), limit=MAX_LANGUAGE)
     language = snap.docs[routine].routine.language if routine in snap.docs else "en"
     personal = personal_details(errors, values, language)  # the dosage's label in the routine's language
     download = text(form, "action") == "download"
     if not errors:
         try:
             result = await run_in_threadpool(state.drawer.run, drawing.handout, state.where, routine, layout, fmt,
-                                             personal, not download)
+                                             personal, not download, values["also"])
         except HandoutsError as exc:
             errors.add_problems(exc.problems, FIELDS)
         except (drawing.Busy, Lost) as exc:
@@ -100,8 +120,9 @@ async def handout_post(request: Request) -> Response:
 
 
 def attachment(result: Result) -> Response:
-    """The document as a download, under the generated name ``<routine-id>--<layout>.pdf``."""
-    name = re.sub(r"[^A-Za-z0-9._-]", "-", result.filename)
+    """The document as a download, under the generated name ``<routine-id>--<layout>.pdf``
+    (``<routine-id>+<lang>--<layout>.pdf`` beside a translation)."""
+    name = re.sub(r"[^A-Za-z0-9._+-]", "-", result.filename)
     return Response(result.data, media_type=result.media_type,
                     headers={"content-disposition": f'attachment; filename="{name}"'})
 
