@@ -30,7 +30,8 @@ def language_of(value: str, option: str = OPTION) -> str:
     """``value`` as a language code ('ES' and 'es-MX' mean 'es'); anything else is a problem."""
     code = value.strip().split("-")[0].lower()
     if not LANGUAGE.match(code):
-        raise HandoutsError(Problem(option, None, "", f"'{value}' is not a language code; give one such as es or fr"))
+        shown = value if len(value) <= 40 else value[:40] + "…"  # a pasted page is not repeated back
+        raise HandoutsError(Problem(option, None, "", f"{shown!r} is not a language code; give one such as es or fr"))
     return code
 
 
